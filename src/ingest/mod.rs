@@ -1,0 +1,96 @@
+//! Ingestion: file bytes to a [`ParsedDocument`]. Decodes any common Chinese encoding,
+//! reads `.docx` from its XML, recognises the document layout and splits it into
+//! categories and goals. Pure functions: no store, no extraction.
+
+use std::path::Path;
+
+/// Files larger than this are refused (goal documents are a few hundred KiB at most).
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// File name endings plangraph reads.
+pub const SUPPORTED_EXTENSIONS: [&str; 3] = ["txt", "md", "docx"];
+
+/// Which layout a document was read with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Layout {
+    /// 业务目标 table (the seed): 类别 / 序号 / 目标名称 / 目标内容.
+    GoalTable,
+    /// 工作要点 outline: 一、 sections, （一） sub-sections, 1. items.
+    Outline,
+}
+
+/// One document as read from a file, before extraction.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ParsedDocument {
+    /// The title line (`2021年度市直单位业务目标`, `市科技局2022年工作要点`).
+    pub title: String,
+    /// The reporting unit as written (`市科技局`).
+    pub unit: String,
+    pub year: u16,
+    /// 主要负责人
+    pub leader: Option<String>,
+    /// 联系人
+    pub contact: Option<String>,
+    /// 联系电话
+    pub phone: Option<String>,
+    pub layout: Layout,
+    pub goals: Vec<ParsedGoal>,
+}
+
+/// One goal (a table row, or an outline item).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ParsedGoal {
+    /// 类别 (重点目标, 创优目标) or the `一、` section heading.
+    pub category: String,
+    /// The `（一）` sub-section heading, empty when there is none.
+    pub subcategory: String,
+    /// 序号 as written, normalised to ASCII digits (`1`).
+    pub number: String,
+    /// 目标名称, or an outline item's first sentence.
+    pub title: String,
+    /// 目标内容 (debris such as `[bookmark: _GoBack]` removed).
+    pub content: String,
+    /// 标杆城市及标杆值 text that follows the goal, without the label.
+    pub benchmark: Option<String>,
+}
+
+/// Why a file could not be read. Shown after the file's path.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("the file is too large ({size} bytes; the limit is {limit} bytes)")]
+    TooLarge { size: u64, limit: u64 },
+    #[error("unsupported file type `{0}` (plangraph reads .txt, .md and .docx)")]
+    UnsupportedType(String),
+    #[error("this is a {0} file, not a text or .docx document")]
+    WrongFormat(&'static str),
+    #[error("the bytes are not text in any supported encoding (UTF-8, UTF-16, GBK/GB18030)")]
+    NotText,
+    #[error("not a readable .docx: {0}")]
+    Docx(String),
+    #[error("no goals found (expected a 业务目标 table with 序号/目标名称/目标内容 rows, or a 工作要点 outline with 一、 sections and numbered items)")]
+    NoGoals,
+    #[error("no year found in the title or header (expected e.g. `2021年度…` or `…2022年工作要点`)")]
+    NoYear,
+    #[error("no unit found (expected `单位名称：…` or a title such as `市科技局2022年工作要点`)")]
+    NoUnit,
+    #[error("cannot read the file: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// True when `path` has an ending plangraph reads.
+pub fn is_supported(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(|e| SUPPORTED_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        .unwrap_or(false)
+}
+
+/// Parse one file's bytes. `file_name` gives the type by its ending (and may give the
+/// year or unit when the text does not).
+pub fn parse_bytes(file_name: &str, bytes: &[u8]) -> Result<ParsedDocument, IngestError> {
+    let _ = (file_name, bytes);
+    todo!("ingest: decode, docx, layouts")
+}

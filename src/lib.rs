@@ -1,0 +1,25 @@
+//! # plangraph
+//!
+//! Turns Chinese government goal documents (年度业务目标, 工作要点) into a knowledge graph
+//! that planners can search and walk, on one machine, embedded.
+//!
+//! The flow, one module a stage:
+//!
+//! ```text
+//! file bytes ─► ingest  (decode, detect layout, split into goals)
+//!            ─► extract (segment once with jieba; entities, relations, targets, evidence)
+//!            ─► store   (sled: nodes, both edge directions, names, documents)  ◄─ source of truth
+//!            ─► index   (tantivy + jieba: goals and entities)                 ◄─ rebuilt from store
+//!            ─► graph   (petgraph view: trace, neighbourhoods, paths, ranking)
+//!            ─► query   (the facade: KnowledgeGraph) ─► cli / http
+//! ```
+
+pub mod error;
+pub mod extract;
+pub mod index;
+pub mod ingest;
+pub mod model;
+pub mod store;
+
+pub use error::{Error, Result};
+pub use model::{Edge, EdgeLabel, Node, NodeKind};

@@ -1,0 +1,332 @@
+//! The graph's vocabulary: nodes, edges, their kinds and labels, stable ids and the one
+//! place where names are normalised. Pure data, no I/O.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::fmt;
+use std::str::FromStr;
+
+/// Free-form properties of a node or edge (`props` in the JSON contract).
+pub type Props = Map<String, Value>;
+
+/// What a node is. Serialised lowercase, as in the interface contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NodeKind {
+    /// The reporting department (市科技局).
+    Unit,
+    /// One goal (目标) of a document.
+    Goal,
+    /// Labs, institutes, centres, bases, parks, alliances, funds, incubators.
+    Institution,
+    /// Ministries, banks, associations, companies.
+    Organization,
+    /// Zones and places (高新区, 自贸区 …).
+    Place,
+    /// Policy documents (《…》 and named plans).
+    Document,
+    /// Campaigns, pilots, projects, quoted “…” names.
+    Program,
+    /// A numeric target of a goal.
+    Target,
+    /// A person (leaders, contacts).
+    Person,
+}
+
+impl NodeKind {
+    pub const ALL: [NodeKind; 9] = [
+        NodeKind::Unit,
+        NodeKind::Goal,
+        NodeKind::Institution,
+        NodeKind::Organization,
+        NodeKind::Place,
+        NodeKind::Document,
+        NodeKind::Program,
+        NodeKind::Target,
+        NodeKind::Person,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeKind::Unit => "unit",
+            NodeKind::Goal => "goal",
+            NodeKind::Institution => "institution",
+            NodeKind::Organization => "organization",
+            NodeKind::Place => "place",
+            NodeKind::Document => "document",
+            NodeKind::Program => "program",
+            NodeKind::Target => "target",
+            NodeKind::Person => "person",
+        }
+    }
+
+    /// Entities are the things goals mention (everything but units, goals and targets).
+    pub fn is_entity(self) -> bool {
+        !matches!(self, NodeKind::Unit | NodeKind::Goal | NodeKind::Target)
+    }
+}
+
+impl fmt::Display for NodeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for NodeKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim().to_ascii_lowercase();
+        NodeKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = NodeKind::ALL.iter().map(|k| k.as_str()).collect();
+                format!("unknown kind `{s}` (expected one of: {})", names.join(", "))
+            })
+    }
+}
+
+/// What an edge says. Serialised snake_case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EdgeLabel {
+    /// unit → goal: the unit set this goal.
+    HasGoal,
+    /// goal → institution / organization / place / program: the goal relies on it.
+    DependsOn,
+    /// goal → document: the goal will issue (出台/制定/修订/编制) the document.
+    Issues,
+    /// goal → target: a numeric target of the goal.
+    SetsTarget,
+    /// target → entity: what the target counts (150家以上 → 技术创新中心).
+    Measures,
+    /// entity → entity: nested names (中科院海洋大科学研究中心 → 中科院).
+    PartOf,
+    /// goal → entity: mentioned without a dependency verb.
+    Mentions,
+}
+
+impl EdgeLabel {
+    pub const ALL: [EdgeLabel; 7] = [
+        EdgeLabel::HasGoal,
+        EdgeLabel::DependsOn,
+        EdgeLabel::Issues,
+        EdgeLabel::SetsTarget,
+        EdgeLabel::Measures,
+        EdgeLabel::PartOf,
+        EdgeLabel::Mentions,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EdgeLabel::HasGoal => "has_goal",
+            EdgeLabel::DependsOn => "depends_on",
+            EdgeLabel::Issues => "issues",
+            EdgeLabel::SetsTarget => "sets_target",
+            EdgeLabel::Measures => "measures",
+            EdgeLabel::PartOf => "part_of",
+            EdgeLabel::Mentions => "mentions",
+        }
+    }
+}
+
+impl fmt::Display for EdgeLabel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for EdgeLabel {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim().to_ascii_lowercase();
+        EdgeLabel::ALL
+            .into_iter()
+            .find(|l| l.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = EdgeLabel::ALL.iter().map(|l| l.as_str()).collect();
+                format!("unknown label `{s}` (expected one of: {})", names.join(", "))
+            })
+    }
+}
+
+/// A node: `{"id", "kind", "name", "props"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Node {
+    pub id: String,
+    pub kind: NodeKind,
+    pub name: String,
+    #[serde(default)]
+    pub props: Props,
+}
+
+impl Node {
+    /// A node whose id derives from its kind and normalised name (entities, units).
+    pub fn entity(kind: NodeKind, name: &str) -> Node {
+        Node {
+            id: entity_id(kind, name),
+            kind,
+            name: name.trim().to_string(),
+            props: Props::new(),
+        }
+    }
+
+    pub fn prop_str(&self, key: &str) -> Option<&str> {
+        self.props.get(key).and_then(Value::as_str)
+    }
+}
+
+/// An edge: `{"source", "target", "label", "props"}`. At most one edge per
+/// (source, label, target).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Edge {
+    pub source: String,
+    pub target: String,
+    pub label: EdgeLabel,
+    #[serde(default)]
+    pub props: Props,
+}
+
+impl Edge {
+    pub fn new(source: &str, label: EdgeLabel, target: &str) -> Edge {
+        Edge {
+            source: source.to_string(),
+            target: target.to_string(),
+            label,
+            props: Props::new(),
+        }
+    }
+}
+
+/// Where an edge came from: the sentence that says so. Stored in `props.evidence`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// Id of the document the sentence is in.
+    pub document: String,
+    /// Id of the goal whose text holds the sentence.
+    pub goal: String,
+    /// Which part of the goal: `title`, `content` or `benchmark`.
+    pub field: String,
+    /// The whole sentence.
+    pub sentence: String,
+    /// Character (not byte) offsets of the sentence within that field.
+    pub start: usize,
+    pub end: usize,
+    /// Character offsets of the mention within the sentence.
+    pub mention_start: usize,
+    pub mention_end: usize,
+}
+
+/// 64-bit stable hash (xxh3: fixed by its specification, the same on every machine and run).
+pub fn stable_hash(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
+}
+
+fn hashed_id(prefix: &str, key: &str) -> String {
+    format!("{prefix}:{:016x}", stable_hash(key.as_bytes()))
+}
+
+/// Id of an entity-like node (unit, institution, organization, place, document, program,
+/// person): its kind and normalised name, so the same name in two documents is one node.
+pub fn entity_id(kind: NodeKind, name: &str) -> String {
+    hashed_id(kind.as_str(), &normalize_name(name))
+}
+
+/// Id of a document: its unit, year and title line.
+pub fn document_id(unit: &str, year: u16, title: &str) -> String {
+    hashed_id(
+        "doc",
+        &format!(
+            "{}\u{1f}{year}\u{1f}{}",
+            normalize_name(unit),
+            normalize_name(title)
+        ),
+    )
+}
+
+/// Id of a goal: its document, category, sub-category and number.
+pub fn goal_id(document_id: &str, category: &str, subcategory: &str, number: &str) -> String {
+    hashed_id(
+        "goal",
+        &format!(
+            "{document_id}\u{1f}{}\u{1f}{}\u{1f}{}",
+            normalize_name(category),
+            normalize_name(subcategory),
+            normalize_name(number)
+        ),
+    )
+}
+
+/// Id of a numeric target: the goal it belongs to and its raw text (and the occurrence,
+/// for a goal that states the same figure twice).
+pub fn target_id(goal_id: &str, raw: &str, occurrence: usize) -> String {
+    hashed_id(
+        "target",
+        &format!("{goal_id}\u{1f}{}\u{1f}{occurrence}", normalize_name(raw)),
+    )
+}
+
+/// The one name normalisation: full-width ASCII to half-width, ideographic space to space,
+/// dash variants to `-`, brackets （）【】〔〕 to ASCII, curly and corner quotes to `"`/`'`,
+/// whitespace removed (Chinese names carry none), ASCII lowercased.
+pub fn normalize_name(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let c = normalize_char(c);
+        if c.is_whitespace() {
+            continue;
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// Character-level part of [`normalize_name`], also used where numbering is read.
+pub fn normalize_char(c: char) -> char {
+    match c {
+        '\u{3000}' => ' ',
+        '—' | '–' | '‐' | '‑' | '‒' | '―' | '－' | '─' => '-',
+        '（' | '【' | '〔' | '［' => '(',
+        '）' | '】' | '〕' | '］' => ')',
+        '“' | '”' | '「' | '」' | '『' | '』' => '"',
+        '‘' | '’' => '\'',
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalisation_folds_width_dashes_brackets_and_space() {
+        assert_eq!(
+            normalize_name(" 中国—泰国（青岛）ＡＢ１ "),
+            normalize_name("中国-泰国(青岛)ab1")
+        );
+        assert_eq!(normalize_name("中国 – 泰国"), "中国-泰国");
+    }
+
+    #[test]
+    fn ids_are_stable_and_kind_scoped() {
+        let a = entity_id(NodeKind::Institution, "山东产业技术研究院（青岛）");
+        let b = entity_id(NodeKind::Institution, "山东产业技术研究院(青岛)");
+        assert_eq!(a, b);
+        assert!(a.starts_with("institution:"));
+        assert_ne!(a, entity_id(NodeKind::Place, "山东产业技术研究院(青岛)"));
+        // fixed by xxh3's specification: must never change between releases
+        assert_eq!(entity_id(NodeKind::Place, "高新区"), entity_id(NodeKind::Place, "高新区"));
+    }
+
+    #[test]
+    fn kinds_and_labels_parse_from_their_names() {
+        for k in NodeKind::ALL {
+            assert_eq!(k.as_str().parse::<NodeKind>().unwrap(), k);
+        }
+        for l in EdgeLabel::ALL {
+            assert_eq!(l.as_str().parse::<EdgeLabel>().unwrap(), l);
+        }
+        assert!("lab".parse::<NodeKind>().is_err());
+    }
+}

@@ -1,0 +1,1 @@
+//! Graph store on sled.
