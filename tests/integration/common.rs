@@ -1,0 +1,21 @@
+//! Shared fixtures: paths to the bundled seed and test documents.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+pub fn repo_path(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// The real seed document (2021, 市科技局), as bundled.
+pub fn seed_path() -> PathBuf {
+    repo_path("seeds/qingdao-kejiju-2021-business-goals.txt")
+}
+
+pub fn seed_bytes() -> Vec<u8> {
+    std::fs::read(seed_path()).expect("the seed is bundled")
+}
+
+pub fn seed_text() -> String {
+    String::from_utf8(seed_bytes()).expect("the seed is UTF-8")
+}

@@ -1,0 +1,7 @@
+//! All integration tests in one binary (one link), one module per area.
+
+mod common;
+mod extract;
+mod ingest;
+mod search;
+mod store;
