@@ -14,11 +14,13 @@
 //!            ─► query   (the facade: KnowledgeGraph) ─► cli / http
 //! ```
 
+pub mod cli;
 pub mod error;
 pub mod extract;
 pub mod index;
 pub mod ingest;
 pub mod model;
+pub mod query;
 pub mod store;
 
 pub use error::{Error, Result};

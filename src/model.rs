@@ -145,7 +145,10 @@ impl FromStr for EdgeLabel {
             .find(|l| l.as_str() == s)
             .ok_or_else(|| {
                 let names: Vec<&str> = EdgeLabel::ALL.iter().map(|l| l.as_str()).collect();
-                format!("unknown label `{s}` (expected one of: {})", names.join(", "))
+                format!(
+                    "unknown label `{s}` (expected one of: {})",
+                    names.join(", ")
+                )
             })
     }
 }
@@ -316,7 +319,10 @@ mod tests {
         assert!(a.starts_with("institution:"));
         assert_ne!(a, entity_id(NodeKind::Place, "山东产业技术研究院(青岛)"));
         // fixed by xxh3's specification: must never change between releases
-        assert_eq!(entity_id(NodeKind::Place, "高新区"), entity_id(NodeKind::Place, "高新区"));
+        assert_eq!(
+            entity_id(NodeKind::Place, "高新区"),
+            entity_id(NodeKind::Place, "高新区")
+        );
     }
 
     #[test]

@@ -72,7 +72,9 @@ pub enum IngestError {
     Docx(String),
     #[error("no goals found (expected a 业务目标 table with 序号/目标名称/目标内容 rows, or a 工作要点 outline with 一、 sections and numbered items)")]
     NoGoals,
-    #[error("no year found in the title or header (expected e.g. `2021年度…` or `…2022年工作要点`)")]
+    #[error(
+        "no year found in the title or header (expected e.g. `2021年度…` or `…2022年工作要点`)"
+    )]
     NoYear,
     #[error("no unit found (expected `单位名称：…` or a title such as `市科技局2022年工作要点`)")]
     NoUnit,

@@ -1,1 +1,644 @@
-//! Graph store on sled.
+//! The graph store on sled, the source of truth. Only this module sees sled.
+//!
+//! One tree per keyspace, each name carrying its format version:
+//!
+//! | tree | key | value |
+//! |---|---|---|
+//! | `meta` | `format_version`, `generation`, `count:node:KIND`, `count:edge:LABEL` | big-endian u64 |
+//! | `nodes:v1` | node id | JSON [`Node`] |
+//! | `edges_out:v1` | source \0 label \0 target | JSON edge props |
+//! | `edges_in:v1` | target \0 label \0 source | empty (props live in `edges_out`) |
+//! | `names:v1` | normalised name or alias \0 node id | empty |
+//! | `node_names:v1` | node id \0 normalised name or alias | empty |
+//! | `documents:v1` | document id | JSON [`DocumentRecord`] |
+//! | `refs:v1` | tagged item key | big-endian u64: how many documents hold the item |
+//!
+//! Every node, edge and name entry is held by the documents that produced it. Replacing a
+//! document releases what its old version held; an item no document holds any more is
+//! deleted, so nothing is orphaned and items shared with other documents survive.
+
+mod keys;
+
+use crate::error::{Error, Result};
+use crate::model::{normalize_name, Edge, EdgeLabel, Node, NodeKind, Props};
+use serde::{Deserialize, Serialize};
+use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
+use sled::Transactional;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The on-disk format this build reads and writes.
+pub const FORMAT_VERSION: u64 = 1;
+
+/// An edge's identity: (source, label, target).
+pub type EdgeKey = (String, EdgeLabel, String);
+
+const T_NODES: &str = "nodes:v1";
+const T_OUT: &str = "edges_out:v1";
+const T_IN: &str = "edges_in:v1";
+const T_NAMES: &str = "names:v1";
+const T_NODE_NAMES: &str = "node_names:v1";
+const T_DOCS: &str = "documents:v1";
+const T_REFS: &str = "refs:v1";
+
+/// What the store keeps about one ingested document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentRecord {
+    pub id: String,
+    pub unit: String,
+    pub year: u16,
+    pub title: String,
+    /// xxh3 of the file's bytes, hex.
+    pub content_hash: String,
+    /// The path (or upload name) it was read from.
+    pub source: String,
+    pub bytes: u64,
+    pub layout: String,
+    pub leader: Option<String>,
+    pub contact: Option<String>,
+    pub phone: Option<String>,
+    /// Version of the extractor that produced the items below.
+    pub extractor_version: u32,
+    /// Seconds since the Unix epoch.
+    pub ingested_at: u64,
+    pub goals: Vec<String>,
+    /// What this document holds (released when it is replaced).
+    #[serde(default)]
+    pub nodes: Vec<String>,
+    #[serde(default)]
+    pub edges: Vec<EdgeKey>,
+    #[serde(default)]
+    pub names: Vec<(String, String)>,
+}
+
+/// One document's whole contribution to the graph, written atomically.
+#[derive(Debug, Clone)]
+pub struct DocumentBatch {
+    /// The record; its `nodes`, `edges` and `names` are filled in by the store.
+    pub record: DocumentRecord,
+    /// Every node the document mentions, including its unit and goals. Every edge endpoint
+    /// must be among them.
+    pub nodes: Vec<Node>,
+    pub edges: Vec<Edge>,
+    /// Extra names (aliases) by which nodes can be found: (name as written, node id).
+    /// Each node's own name is indexed without being listed here.
+    pub aliases: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WriteStatus {
+    /// A document not seen before.
+    Inserted,
+    /// A stored document of the same identity, with other content.
+    Replaced,
+    /// Same identity, same bytes, same extractor: nothing written.
+    Unchanged,
+}
+
+/// What a document write did.
+#[derive(Debug, Clone)]
+pub struct WriteOutcome {
+    pub status: WriteStatus,
+    /// Nodes whose last holder was this document's old version: deleted from the store.
+    pub removed_nodes: Vec<String>,
+    /// The store generation after the write.
+    pub generation: u64,
+}
+
+/// Counts for `stats`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    pub nodes: BTreeMap<String, u64>,
+    pub edges: BTreeMap<String, u64>,
+    pub documents: u64,
+}
+
+/// The graph store. Cheap to share behind an `Arc`; writes are serialised internally.
+pub struct GraphStore {
+    path: Option<PathBuf>,
+    db: sled::Db,
+    meta: sled::Tree,
+    nodes: sled::Tree,
+    out: sled::Tree,
+    inn: sled::Tree,
+    names: sled::Tree,
+    node_names: sled::Tree,
+    docs: sled::Tree,
+    refs: sled::Tree,
+    write_lock: Mutex<()>,
+}
+
+impl GraphStore {
+    /// Open (or create) the store in `dir`, checking its format version.
+    pub fn open(dir: &Path) -> Result<GraphStore> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let db = sled::Config::new().path(dir).open().map_err(|e| match e {
+            sled::Error::Io(ref io) if io.kind() == std::io::ErrorKind::WouldBlock => {
+                Error::Locked {
+                    path: dir.to_path_buf(),
+                }
+            }
+            sled::Error::Io(ref io) if io.to_string().contains("lock") => Error::Locked {
+                path: dir.to_path_buf(),
+            },
+            other => Error::Store(other),
+        })?;
+        GraphStore::from_db(db, Some(dir.to_path_buf()))
+    }
+
+    /// A store that lives in memory and a temporary file, gone when dropped (tests).
+    pub fn temporary() -> Result<GraphStore> {
+        let db = sled::Config::new().temporary(true).open()?;
+        GraphStore::from_db(db, None)
+    }
+
+    fn from_db(db: sled::Db, path: Option<PathBuf>) -> Result<GraphStore> {
+        let meta = db.open_tree("meta")?;
+        let shown = path.clone().unwrap_or_default();
+        match meta.get(keys::FORMAT_VERSION)? {
+            None => {
+                if db.tree_names().len() > 2 || !meta.is_empty() {
+                    return Err(Error::Corrupt {
+                        tree: "meta",
+                        reason: "the format version is missing".into(),
+                    });
+                }
+                meta.insert(keys::FORMAT_VERSION, &keys::u64_bytes(FORMAT_VERSION))?;
+            }
+            Some(v) => {
+                let found = keys::read_u64(&v);
+                if found != FORMAT_VERSION {
+                    return Err(Error::FormatVersion {
+                        path: shown,
+                        found: found as u32,
+                        expected: FORMAT_VERSION as u32,
+                        advice: if found < FORMAT_VERSION {
+                            "re-ingest your documents into a new --data folder"
+                        } else {
+                            "upgrade plangraph to read it"
+                        },
+                    });
+                }
+            }
+        }
+        Ok(GraphStore {
+            nodes: db.open_tree(T_NODES)?,
+            out: db.open_tree(T_OUT)?,
+            inn: db.open_tree(T_IN)?,
+            names: db.open_tree(T_NAMES)?,
+            node_names: db.open_tree(T_NODE_NAMES)?,
+            docs: db.open_tree(T_DOCS)?,
+            refs: db.open_tree(T_REFS)?,
+            meta,
+            db,
+            path,
+            write_lock: Mutex::new(()),
+        })
+    }
+
+    /// Where the store lives (`None` for a temporary store).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Write one document atomically: after a crash at any instant it is wholly present
+    /// (new version) or wholly absent (old version kept).
+    ///
+    /// Why this is atomic: all trees are written in one sled transaction. sled commits a
+    /// transaction's writes as one log batch sealed by a batch manifest, and recovery stops
+    /// at a torn batch, so a partly written document is never read back.
+    pub fn write_document(&self, batch: DocumentBatch) -> Result<WriteOutcome> {
+        let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let DocumentBatch {
+            mut record,
+            nodes,
+            edges,
+            aliases,
+        } = batch;
+
+        let old = self.document(&record.id)?;
+        if let Some(old) = &old {
+            if old.content_hash == record.content_hash
+                && old.extractor_version == record.extractor_version
+            {
+                return Ok(WriteOutcome {
+                    status: WriteStatus::Unchanged,
+                    removed_nodes: Vec::new(),
+                    generation: self.generation()?,
+                });
+            }
+        }
+
+        // What the new version holds, deduplicated.
+        let mut node_map: BTreeMap<String, Node> = BTreeMap::new();
+        for n in nodes {
+            node_map.insert(n.id.clone(), n);
+        }
+        let mut edge_map: BTreeMap<EdgeKey, Props> = BTreeMap::new();
+        for e in edges {
+            for end in [&e.source, &e.target] {
+                if !node_map.contains_key(end) {
+                    return Err(Error::Corrupt {
+                        tree: T_OUT,
+                        reason: format!("edge endpoint {end} is not among the document's nodes"),
+                    });
+                }
+            }
+            edge_map
+                .entry((e.source, e.label, e.target))
+                .or_insert(e.props);
+        }
+        let mut name_set: BTreeSet<(String, String)> = BTreeSet::new();
+        for n in node_map.values() {
+            if n.kind != NodeKind::Target {
+                name_set.insert((normalize_name(&n.name), n.id.clone()));
+            }
+        }
+        for (alias, id) in aliases {
+            if node_map.contains_key(&id) {
+                let a = normalize_name(&alias);
+                if !a.is_empty() {
+                    name_set.insert((a, id));
+                }
+            }
+        }
+        record.nodes = node_map.keys().cloned().collect();
+        record.edges = edge_map.keys().cloned().collect();
+        record.names = name_set.iter().cloned().collect();
+
+        let (old_nodes, old_edges, old_names): (BTreeSet<_>, BTreeSet<_>, BTreeSet<_>) = match &old
+        {
+            Some(o) => (
+                o.nodes.iter().cloned().collect(),
+                o.edges.iter().cloned().collect(),
+                o.names.iter().cloned().collect(),
+            ),
+            None => Default::default(),
+        };
+        let new_nodes: BTreeSet<String> = node_map.keys().cloned().collect();
+        let new_edges: BTreeSet<_> = edge_map.keys().cloned().collect();
+
+        let status = if old.is_some() {
+            WriteStatus::Replaced
+        } else {
+            WriteStatus::Inserted
+        };
+
+        let encoded_nodes: Vec<(&Node, Vec<u8>)> = node_map
+            .values()
+            .map(|n| Ok((n, serde_json::to_vec(n)?)))
+            .collect::<Result<_>>()?;
+        let encoded_edges: Vec<(&EdgeKey, Vec<u8>)> = edge_map
+            .iter()
+            .map(|(k, p)| Ok((k, serde_json::to_vec(p)?)))
+            .collect::<Result<_>>()?;
+        let encoded_record = serde_json::to_vec(&record)?;
+
+        let trees = [
+            &self.meta,
+            &self.nodes,
+            &self.out,
+            &self.inn,
+            &self.names,
+            &self.docs,
+            &self.refs,
+            &self.node_names,
+        ];
+        let result = trees.as_slice().transaction(|t| {
+            let (meta, nodes, out, inn, names, docs, refs, node_names) =
+                (&t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &t[6], &t[7]);
+            let mut removed_nodes = Vec::new();
+
+            // Release what the old version held and the new one does not.
+            for id in old_nodes.difference(&new_nodes) {
+                if release(refs, &keys::node_ref(id))? {
+                    if let Some(v) = nodes.remove(id.as_bytes())? {
+                        if let Ok(n) = serde_json::from_slice::<Node>(&v) {
+                            add_count(meta, &keys::node_count(n.kind.as_str()), -1)?;
+                        }
+                    }
+                    removed_nodes.push(id.clone());
+                }
+            }
+            for (s, l, d) in old_edges.difference(&new_edges) {
+                if release(refs, &keys::edge_ref(s, *l, d))? {
+                    out.remove(keys::edge(s, *l, d))?;
+                    inn.remove(keys::edge(d, *l, s))?;
+                    add_count(meta, &keys::edge_count(l.as_str()), -1)?;
+                }
+            }
+            for (name, id) in old_names.difference(&name_set) {
+                if release(refs, &keys::name_ref(name, id))? {
+                    names.remove(keys::name(name, id))?;
+                    node_names.remove(keys::name(id, name))?;
+                }
+            }
+
+            // Hold and write what the new version has.
+            for (n, bytes) in &encoded_nodes {
+                if !old_nodes.contains(&n.id) {
+                    hold(refs, &keys::node_ref(&n.id))?;
+                }
+                if nodes.insert(n.id.as_bytes(), bytes.as_slice())?.is_none() {
+                    add_count(meta, &keys::node_count(n.kind.as_str()), 1)?;
+                }
+            }
+            for ((s, l, d), props) in &encoded_edges {
+                if !old_edges.contains(&(s.clone(), *l, d.clone())) {
+                    hold(refs, &keys::edge_ref(s, *l, d))?;
+                }
+                if out
+                    .insert(keys::edge(s, *l, d), props.as_slice())?
+                    .is_none()
+                {
+                    add_count(meta, &keys::edge_count(l.as_str()), 1)?;
+                }
+                inn.insert(keys::edge(d, *l, s), &[] as &[u8])?;
+            }
+            for (name, id) in &name_set {
+                if !old_names.contains(&(name.clone(), id.clone())) {
+                    hold(refs, &keys::name_ref(name, id))?;
+                }
+                names.insert(keys::name(name, id), &[] as &[u8])?;
+                node_names.insert(keys::name(id, name), &[] as &[u8])?;
+            }
+
+            docs.insert(record.id.as_bytes(), encoded_record.as_slice())?;
+            let generation = bump_generation(meta)?;
+            Ok((removed_nodes, generation))
+        });
+        let (removed_nodes, generation) = result.map_err(tx_error)?;
+        Ok(WriteOutcome {
+            status,
+            removed_nodes,
+            generation,
+        })
+    }
+
+    /// Remove a document and everything only it held. Returns the removed node ids.
+    pub fn remove_document(&self, id: &str) -> Result<Option<WriteOutcome>> {
+        let Some(old) = self.document(id)? else {
+            return Ok(None);
+        };
+        // Writing an empty version releases everything; then drop the record itself.
+        let mut empty = old.clone();
+        empty.content_hash = String::new();
+        let outcome = self.write_document(DocumentBatch {
+            record: empty,
+            nodes: Vec::new(),
+            edges: Vec::new(),
+            aliases: Vec::new(),
+        })?;
+        let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let generation = (&self.docs, &self.meta)
+            .transaction(|(docs, meta)| {
+                docs.remove(id.as_bytes())?;
+                bump_generation(meta)
+            })
+            .map_err(tx_error)?;
+        Ok(Some(WriteOutcome {
+            generation,
+            ..outcome
+        }))
+    }
+
+    /// Make every write so far durable.
+    pub fn flush(&self) -> Result<()> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Increases by one with every document write; the text index records the generation it
+    /// is up to date with.
+    pub fn generation(&self) -> Result<u64> {
+        Ok(self
+            .meta
+            .get(keys::GENERATION)?
+            .map(|v| keys::read_u64(&v))
+            .unwrap_or(0))
+    }
+
+    pub fn document(&self, id: &str) -> Result<Option<DocumentRecord>> {
+        self.docs
+            .get(id.as_bytes())?
+            .map(|v| decode(T_DOCS, &v))
+            .transpose()
+    }
+
+    pub fn documents(&self) -> impl Iterator<Item = Result<DocumentRecord>> + '_ {
+        self.docs
+            .iter()
+            .map(|r| r.map_err(Error::from).and_then(|(_, v)| decode(T_DOCS, &v)))
+    }
+
+    pub fn document_count(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    pub fn node(&self, id: &str) -> Result<Option<Node>> {
+        self.nodes
+            .get(id.as_bytes())?
+            .map(|v| decode(T_NODES, &v))
+            .transpose()
+    }
+
+    pub fn nodes(&self) -> impl Iterator<Item = Result<Node>> + '_ {
+        self.nodes.iter().map(|r| {
+            r.map_err(Error::from)
+                .and_then(|(_, v)| decode(T_NODES, &v))
+        })
+    }
+
+    /// Every edge, in (source, label, target) order.
+    pub fn edges(&self) -> impl Iterator<Item = Result<Edge>> + '_ {
+        self.out.iter().map(|r| {
+            let (k, v) = r?;
+            edge_from(&k, &v)
+        })
+    }
+
+    /// Edges leaving `id`, optionally only those with `label`.
+    pub fn edges_out(&self, id: &str, label: Option<EdgeLabel>) -> Result<Vec<Edge>> {
+        self.out
+            .scan_prefix(keys::edge_prefix(id, label))
+            .map(|r| {
+                let (k, v) = r?;
+                edge_from(&k, &v)
+            })
+            .collect()
+    }
+
+    /// Edges arriving at `id`, optionally only those with `label`.
+    pub fn edges_in(&self, id: &str, label: Option<EdgeLabel>) -> Result<Vec<Edge>> {
+        self.inn
+            .scan_prefix(keys::edge_prefix(id, label))
+            .map(|r| {
+                let (k, _) = r?;
+                let (target, label, source) = keys::parse_edge(&k).ok_or(Error::Corrupt {
+                    tree: T_IN,
+                    reason: "bad edge key".into(),
+                })?;
+                let props = match self.out.get(keys::edge(&source, label, &target))? {
+                    Some(v) => decode(T_OUT, &v)?,
+                    None => Props::new(),
+                };
+                Ok(Edge {
+                    source,
+                    target,
+                    label,
+                    props,
+                })
+            })
+            .collect()
+    }
+
+    /// Ids of nodes whose name or alias normalises to `name` exactly.
+    pub fn ids_named(&self, name: &str) -> Result<Vec<String>> {
+        let norm = normalize_name(name);
+        let mut prefix = norm.into_bytes();
+        prefix.push(keys::SEP);
+        self.names
+            .scan_prefix(prefix)
+            .map(|r| {
+                let (k, _) = r?;
+                keys::parse_name(&k)
+                    .map(|(_, id)| id)
+                    .ok_or(Error::Corrupt {
+                        tree: T_NAMES,
+                        reason: "bad name key".into(),
+                    })
+            })
+            .collect()
+    }
+
+    /// Every (normalised name or alias, node id) whose name starts with `prefix`
+    /// (all names for an empty prefix), in name order.
+    pub fn names_with_prefix(
+        &self,
+        prefix: &str,
+    ) -> impl Iterator<Item = Result<(String, String)>> + '_ {
+        self.names
+            .scan_prefix(normalize_name(prefix).into_bytes())
+            .map(|r| {
+                let (k, _) = r?;
+                keys::parse_name(&k).ok_or(Error::Corrupt {
+                    tree: T_NAMES,
+                    reason: "bad name key".into(),
+                })
+            })
+    }
+
+    /// The aliases of a node (its names other than its own), as normalised.
+    pub fn aliases_of(&self, node: &Node) -> Result<Vec<String>> {
+        let own = normalize_name(&node.name);
+        let mut prefix = node.id.clone().into_bytes();
+        prefix.push(keys::SEP);
+        let mut found = Vec::new();
+        for r in self.node_names.scan_prefix(prefix) {
+            let (k, _) = r?;
+            if let Some((_, name)) = keys::parse_name(&k) {
+                if name != own {
+                    found.push(name);
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// Node counts per kind, edge counts per label, documents: kept as counters, no scan.
+    pub fn stats(&self) -> Result<Stats> {
+        let mut stats = Stats {
+            documents: self.docs.len() as u64,
+            ..Stats::default()
+        };
+        for (prefix, map) in [
+            (keys::COUNT_NODE_PREFIX, &mut stats.nodes),
+            (keys::COUNT_EDGE_PREFIX, &mut stats.edges),
+        ] {
+            for r in self.meta.scan_prefix(prefix) {
+                let (k, v) = r?;
+                let n = keys::read_u64(&v);
+                if n > 0 {
+                    let name = String::from_utf8_lossy(&k[prefix.len()..]).into_owned();
+                    map.insert(name, n);
+                }
+            }
+        }
+        Ok(stats)
+    }
+}
+
+/// Take one hold on an item.
+fn hold(refs: &TransactionalTree, key: &[u8]) -> Result<(), ConflictableTransactionError<Error>> {
+    let n = refs.get(key)?.map(|v| keys::read_u64(&v)).unwrap_or(0);
+    refs.insert(key, &keys::u64_bytes(n + 1))?;
+    Ok(())
+}
+
+/// Release one hold on an item; true when nobody holds it any more.
+fn release(
+    refs: &TransactionalTree,
+    key: &[u8],
+) -> Result<bool, ConflictableTransactionError<Error>> {
+    let n = refs.get(key)?.map(|v| keys::read_u64(&v)).unwrap_or(0);
+    if n <= 1 {
+        refs.remove(key)?;
+        Ok(true)
+    } else {
+        refs.insert(key, &keys::u64_bytes(n - 1))?;
+        Ok(false)
+    }
+}
+
+fn add_count(
+    meta: &TransactionalTree,
+    key: &[u8],
+    delta: i64,
+) -> Result<(), ConflictableTransactionError<Error>> {
+    let n = meta.get(key)?.map(|v| keys::read_u64(&v)).unwrap_or(0) as i64;
+    meta.insert(key, &keys::u64_bytes((n + delta).max(0) as u64))?;
+    Ok(())
+}
+
+fn bump_generation(meta: &TransactionalTree) -> Result<u64, ConflictableTransactionError<Error>> {
+    let g = meta
+        .get(keys::GENERATION)?
+        .map(|v| keys::read_u64(&v))
+        .unwrap_or(0)
+        + 1;
+    meta.insert(keys::GENERATION, &keys::u64_bytes(g))?;
+    Ok(g)
+}
+
+fn tx_error(e: TransactionError<Error>) -> Error {
+    match e {
+        TransactionError::Abort(e) => e,
+        TransactionError::Storage(e) => Error::Store(e),
+    }
+}
+
+fn decode<T: serde::de::DeserializeOwned>(tree: &'static str, bytes: &[u8]) -> Result<T> {
+    serde_json::from_slice(bytes).map_err(|e| Error::Corrupt {
+        tree,
+        reason: e.to_string(),
+    })
+}
+
+fn edge_from(key: &[u8], value: &[u8]) -> Result<Edge> {
+    let (source, label, target) = keys::parse_edge(key).ok_or(Error::Corrupt {
+        tree: T_OUT,
+        reason: "bad edge key".into(),
+    })?;
+    Ok(Edge {
+        source,
+        target,
+        label,
+        props: decode(T_OUT, value)?,
+    })
+}
