@@ -17,6 +17,7 @@
 pub mod cli;
 pub mod error;
 pub mod extract;
+pub mod graph;
 pub mod index;
 pub mod ingest;
 pub mod model;

@@ -108,7 +108,7 @@ pub struct WriteOutcome {
 }
 
 /// Counts for `stats`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Stats {
     pub nodes: BTreeMap<String, u64>,
     pub edges: BTreeMap<String, u64>,
@@ -496,6 +496,48 @@ impl GraphStore {
                 })
             })
             .collect()
+    }
+
+    /// One edge by its identity, with its props.
+    pub fn edge(&self, source: &str, label: EdgeLabel, target: &str) -> Result<Option<Edge>> {
+        self.out
+            .get(keys::edge(source, label, target))?
+            .map(|v| {
+                Ok(Edge {
+                    source: source.to_string(),
+                    target: target.to_string(),
+                    label,
+                    props: decode(T_OUT, &v)?,
+                })
+            })
+            .transpose()
+    }
+
+    /// Every edge's identity without its props (cheap: no value is decoded), in
+    /// (target, label, source) order. For building in-memory views.
+    pub fn edge_keys(&self) -> impl Iterator<Item = Result<EdgeKey>> + '_ {
+        self.inn.iter().map(|r| {
+            let (k, _) = r?;
+            let (target, label, source) = keys::parse_edge(&k).ok_or(Error::Corrupt {
+                tree: T_IN,
+                reason: "bad edge key".into(),
+            })?;
+            Ok((source, label, target))
+        })
+    }
+
+    /// Every node's id and kind, decoding only those two fields. For building views.
+    pub fn node_kinds(&self) -> impl Iterator<Item = Result<(String, NodeKind)>> + '_ {
+        #[derive(Deserialize)]
+        struct IdKind {
+            id: String,
+            kind: NodeKind,
+        }
+        self.nodes.iter().map(|r| {
+            let (_, v) = r?;
+            let n: IdKind = decode(T_NODES, &v)?;
+            Ok((n.id, n.kind))
+        })
     }
 
     /// Ids of nodes whose name or alias normalises to `name` exactly.

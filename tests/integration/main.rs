@@ -2,6 +2,7 @@
 
 mod common;
 mod extract;
+mod graph;
 mod ingest;
 mod search;
 mod store;
