@@ -3,6 +3,7 @@
 mod common;
 mod extract;
 mod graph;
+mod http;
 mod ingest;
 mod search;
 mod store;
