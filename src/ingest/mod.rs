@@ -78,6 +78,9 @@ pub enum IngestError {
     NoYear,
     #[error("no unit found (expected `单位名称：…` or a title such as `市科技局2022年工作要点`)")]
     NoUnit,
+    /// A bug in plangraph met while reading this file (reported, never fatal to a batch).
+    #[error("internal error while reading this file (please report it): {0}")]
+    Internal(String),
     #[error("cannot read the file: {0}")]
     Io(#[from] std::io::Error),
 }

@@ -3,5 +3,6 @@
 mod common;
 mod extract;
 mod ingest;
+mod pipeline;
 mod search;
 mod store;

@@ -323,16 +323,24 @@ fn verify_reports_a_damaged_store() {
     let dir = tempfile::tempdir().unwrap();
     {
         let store = GraphStore::open(dir.path()).unwrap();
-        store.write_document(batch("d1", "v1", &["甲实验室"])).unwrap();
+        store
+            .write_document(batch("d1", "v1", &["甲实验室"]))
+            .unwrap();
         assert_eq!(store.verify().unwrap(), Vec::<String>::new());
         store.flush().unwrap();
     }
     {
         let db = sled::open(dir.path()).unwrap();
         let id = entity_id(NodeKind::Institution, "甲实验室");
-        db.open_tree("nodes:v1").unwrap().remove(id.as_bytes()).unwrap();
+        db.open_tree("nodes:v1")
+            .unwrap()
+            .remove(id.as_bytes())
+            .unwrap();
         db.flush().unwrap();
     }
     let problems = GraphStore::open(dir.path()).unwrap().verify().unwrap();
-    assert!(problems.iter().any(|p| p.contains("missing")), "{problems:?}");
+    assert!(
+        problems.iter().any(|p| p.contains("missing")),
+        "{problems:?}"
+    );
 }
