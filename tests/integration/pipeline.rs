@@ -171,7 +171,7 @@ fn bad_files_fail_with_their_reason_and_the_rest_of_the_batch_goes_in() {
     let data = dir.path().join("data");
     {
         let kg = KnowledgeGraph::open(&data).unwrap();
-        let report = ingest(&kg, &[docs.clone()]);
+        let report = ingest(&kg, std::slice::from_ref(&docs));
         assert_eq!(report.ingested, 1, "{report:#?}");
         assert_eq!(report.failed, expected.len(), "{report:#?}");
         for (file, reason) in &expected {
