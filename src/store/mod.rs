@@ -132,20 +132,29 @@ pub struct GraphStore {
 
 impl GraphStore {
     /// Open (or create) the store in `dir`, checking its format version.
+    ///
+    /// sled releases its file lock a moment after the last handle is dropped (its flusher
+    /// thread lets go last), so a lock held by this or an exiting process is retried for
+    /// up to two seconds before it is reported as [`Error::Locked`].
     pub fn open(dir: &Path) -> Result<GraphStore> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let db = sled::Config::new().path(dir).open().map_err(|e| match e {
-            sled::Error::Io(ref io) if io.kind() == std::io::ErrorKind::WouldBlock => {
-                Error::Locked {
-                    path: dir.to_path_buf(),
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+        let mut wait = std::time::Duration::from_millis(5);
+        loop {
+            match sled::Config::new().path(dir).open() {
+                Ok(db) => return GraphStore::from_db(db, Some(dir.to_path_buf())),
+                Err(sled::Error::Io(io)) if is_lock_error(&io) => {
+                    if std::time::Instant::now() >= deadline {
+                        return Err(Error::Locked {
+                            path: dir.to_path_buf(),
+                        });
+                    }
+                    std::thread::sleep(wait);
+                    wait = (wait * 2).min(std::time::Duration::from_millis(200));
                 }
+                Err(other) => return Err(Error::Store(other)),
             }
-            sled::Error::Io(ref io) if io.to_string().contains("lock") => Error::Locked {
-                path: dir.to_path_buf(),
-            },
-            other => Error::Store(other),
-        })?;
-        GraphStore::from_db(db, Some(dir.to_path_buf()))
+        }
     }
 
     /// A store that lives in memory and a temporary file, gone when dropped (tests).
@@ -654,6 +663,10 @@ impl GraphStore {
         }
         Ok(problems)
     }
+}
+
+fn is_lock_error(io: &std::io::Error) -> bool {
+    io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock")
 }
 
 /// Take one hold on an item.

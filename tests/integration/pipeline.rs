@@ -154,7 +154,7 @@ fn write_bad_files(dir: &Path) -> Vec<(&'static str, &'static str)> {
     vec![
         ("empty.txt", "empty"),
         ("random.txt", "not text"),
-        ("scan.txt", "PDF"),
+        ("scan.txt", "pdf"),
         ("letter.md", "no goals"),
         ("cut.docx", "docx"),
         ("huge.txt", "too large"),
