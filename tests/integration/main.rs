@@ -1,6 +1,7 @@
 //! All integration tests in one binary (one link), one module per area.
 
 mod common;
+mod crash;
 mod extract;
 mod ingest;
 mod pipeline;
