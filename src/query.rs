@@ -313,10 +313,13 @@ impl KnowledgeGraph {
         index: &mut TextIndex,
     ) -> Result<(DocumentOutcome, u64)> {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        let parsed = ingest::parse_bytes(name, bytes).map_err(|source| Error::Ingest {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        // A parser bug on one hostile file must fail that file, not the whole batch.
+        let parsed = std::panic::catch_unwind(|| ingest::parse_bytes(name, bytes))
+            .unwrap_or_else(|panic| Err(ingest::IngestError::Internal(panic_message(&panic))))
+            .map_err(|source| Error::Ingest {
+                path: path.to_path_buf(),
+                source,
+            })?;
         let doc_id = model::document_id(&parsed.unit, parsed.year, &parsed.title);
         let hash = format!("{:016x}", model::stable_hash(bytes));
         let mut outcome = DocumentOutcome {
@@ -338,7 +341,13 @@ impl KnowledgeGraph {
             }
         }
 
-        let (batch, tokens) = self.build_batch(&doc_id, &parsed, &hash, path, bytes.len());
+        let (batch, tokens) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.build_batch(&doc_id, &parsed, &hash, path, bytes.len())
+        }))
+        .map_err(|panic| Error::Ingest {
+            path: path.to_path_buf(),
+            source: ingest::IngestError::Internal(panic_message(&panic)),
+        })?;
         let written = self.write_batch(old.as_ref(), &batch)?;
         outcome.status = match written.status {
             WriteStatus::Inserted => "inserted",
@@ -853,6 +862,14 @@ fn failed(path: &Path, reason: &str) -> DocumentOutcome {
         goals: None,
         error: Some(reason.to_string()),
     }
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
 }
 
 /// The reason of an ingest error without the path (the outcome names the file).

@@ -1,8 +1,25 @@
 //! Ingestion: file bytes to a [`ParsedDocument`]. Decodes any common Chinese encoding,
 //! reads `.docx` from its XML, recognises the document layout and splits it into
 //! categories and goals. Pure functions: no store, no extraction.
+//!
+//! ```
+//! let text = "市科技局2022年工作要点\n一、强化平台建设\n1.建设海洋实验室。推进共建。\n";
+//! let doc = plangraph::ingest::parse_bytes("要点.txt", text.as_bytes()).unwrap();
+//! assert_eq!((doc.unit.as_str(), doc.year), ("市科技局", 2022));
+//! assert_eq!(doc.goals[0].title, "建设海洋实验室");
+//! assert_eq!(doc.goals[0].category, "强化平台建设");
+//! ```
+
+mod decode;
+mod docx;
+mod layout;
+mod outline;
+mod table;
 
 use std::path::Path;
+
+pub use decode::decode_text;
+pub use docx::docx_text;
 
 /// Files larger than this are refused (goal documents are a few hundred KiB at most).
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
@@ -78,6 +95,9 @@ pub enum IngestError {
     NoYear,
     #[error("no unit found (expected `单位名称：…` or a title such as `市科技局2022年工作要点`)")]
     NoUnit,
+    /// A bug in plangraph met while reading this file (reported, never fatal to a batch).
+    #[error("internal error while reading this file (please report it): {0}")]
+    Internal(String),
     #[error("cannot read the file: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -92,7 +112,46 @@ pub fn is_supported(path: &Path) -> bool {
 
 /// Parse one file's bytes. `file_name` gives the type by its ending (and may give the
 /// year or unit when the text does not).
+///
+/// Checks the size before anything else, decodes `.txt`/`.md` in any supported encoding
+/// and `.docx` from its XML, then reads the layout. Never panics; a file in which no goal
+/// is found is [`IngestError::NoGoals`].
 pub fn parse_bytes(file_name: &str, bytes: &[u8]) -> Result<ParsedDocument, IngestError> {
-    let _ = (file_name, bytes);
-    todo!("ingest: decode, docx, layouts")
+    let extension = Path::new(file_name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if !SUPPORTED_EXTENSIONS.contains(&extension.as_str()) {
+        return Err(IngestError::UnsupportedType(if extension.is_empty() {
+            file_name.to_string()
+        } else {
+            format!(".{extension}")
+        }));
+    }
+    let size = bytes.len() as u64;
+    if size > MAX_FILE_BYTES {
+        return Err(IngestError::TooLarge {
+            size,
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    if bytes.is_empty() {
+        return Err(IngestError::Empty);
+    }
+    let text = if extension == "docx" {
+        docx_text(bytes)?
+    } else {
+        decode_text(bytes)?
+    };
+    layout::read_document(&text, file_name, extension == "md")
+}
+
+/// Parse text that is already decoded, as if read from a file named `file_name`
+/// (`.md` strips markdown marks).
+pub fn parse_text(file_name: &str, text: &str) -> Result<ParsedDocument, IngestError> {
+    let markdown = Path::new(file_name)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md"));
+    layout::read_document(&decode::clean_text(text), file_name, markdown)
 }

@@ -132,20 +132,29 @@ pub struct GraphStore {
 
 impl GraphStore {
     /// Open (or create) the store in `dir`, checking its format version.
+    ///
+    /// sled releases its file lock a moment after the last handle is dropped (its flusher
+    /// thread lets go last), so a lock held by this or an exiting process is retried for
+    /// up to two seconds before it is reported as [`Error::Locked`].
     pub fn open(dir: &Path) -> Result<GraphStore> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let db = sled::Config::new().path(dir).open().map_err(|e| match e {
-            sled::Error::Io(ref io) if io.kind() == std::io::ErrorKind::WouldBlock => {
-                Error::Locked {
-                    path: dir.to_path_buf(),
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+        let mut wait = std::time::Duration::from_millis(5);
+        loop {
+            match sled::Config::new().path(dir).open() {
+                Ok(db) => return GraphStore::from_db(db, Some(dir.to_path_buf())),
+                Err(sled::Error::Io(io)) if is_lock_error(&io) => {
+                    if std::time::Instant::now() >= deadline {
+                        return Err(Error::Locked {
+                            path: dir.to_path_buf(),
+                        });
+                    }
+                    std::thread::sleep(wait);
+                    wait = (wait * 2).min(std::time::Duration::from_millis(200));
                 }
+                Err(other) => return Err(Error::Store(other)),
             }
-            sled::Error::Io(ref io) if io.to_string().contains("lock") => Error::Locked {
-                path: dir.to_path_buf(),
-            },
-            other => Error::Store(other),
-        })?;
-        GraphStore::from_db(db, Some(dir.to_path_buf()))
+        }
     }
 
     /// A store that lives in memory and a temporary file, gone when dropped (tests).
@@ -614,6 +623,92 @@ impl GraphStore {
         }
         Ok(stats)
     }
+}
+
+impl GraphStore {
+    /// Check every invariant of the store with a full scan; returns the problems found
+    /// (none for a healthy store). Documents' items exist, reference counts equal the
+    /// number of documents holding each item, both edge directions agree, every edge
+    /// endpoint exists, and the counters match the data.
+    pub fn verify(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let mut holders: BTreeMap<Vec<u8>, u64> = BTreeMap::new();
+        for doc in self.documents() {
+            let doc = doc?;
+            for id in &doc.nodes {
+                *holders.entry(keys::node_ref(id)).or_default() += 1;
+                if !self.nodes.contains_key(id.as_bytes())? {
+                    problems.push(format!("document {}: node {id} missing", doc.id));
+                }
+            }
+            for (s, l, t) in &doc.edges {
+                *holders.entry(keys::edge_ref(s, *l, t)).or_default() += 1;
+                if !self.out.contains_key(keys::edge(s, *l, t))? {
+                    problems.push(format!("document {}: edge {s} {l} {t} missing", doc.id));
+                }
+            }
+            for (name, id) in &doc.names {
+                *holders.entry(keys::name_ref(name, id)).or_default() += 1;
+                if !self.names.contains_key(keys::name(name, id))? {
+                    problems.push(format!("document {}: name {name} → {id} missing", doc.id));
+                }
+            }
+        }
+        let mut refs = BTreeMap::new();
+        for r in self.refs.iter() {
+            let (k, v) = r?;
+            refs.insert(k.to_vec(), keys::read_u64(&v));
+        }
+        if refs != holders {
+            problems.push(format!(
+                "reference counts disagree with documents ({} counted, {} held)",
+                refs.len(),
+                holders.len()
+            ));
+        }
+        let mut node_counts: BTreeMap<String, u64> = BTreeMap::new();
+        for n in self.nodes() {
+            *node_counts.entry(n?.kind.to_string()).or_default() += 1;
+        }
+        let mut edge_counts: BTreeMap<String, u64> = BTreeMap::new();
+        for e in self.edges() {
+            let e = e?;
+            *edge_counts.entry(e.label.to_string()).or_default() += 1;
+            for end in [&e.source, &e.target] {
+                if !self.nodes.contains_key(end.as_bytes())? {
+                    problems.push(format!(
+                        "edge {} {} {}: node {end} missing",
+                        e.source, e.label, e.target
+                    ));
+                }
+            }
+            if !self
+                .inn
+                .contains_key(keys::edge(&e.target, e.label, &e.source))?
+            {
+                problems.push(format!(
+                    "edge {} {} {}: reverse entry missing",
+                    e.source, e.label, e.target
+                ));
+            }
+        }
+        if self.inn.len() != self.out.len() {
+            problems.push(format!(
+                "{} forward edges but {} reverse entries",
+                self.out.len(),
+                self.inn.len()
+            ));
+        }
+        let stats = self.stats()?;
+        if stats.nodes != node_counts || stats.edges != edge_counts {
+            problems.push("node or edge counters disagree with the data".to_string());
+        }
+        Ok(problems)
+    }
+}
+
+fn is_lock_error(io: &std::io::Error) -> bool {
+    io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock")
 }
 
 /// Take one hold on an item.

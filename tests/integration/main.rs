@@ -1,9 +1,11 @@
 //! All integration tests in one binary (one link), one module per area.
 
 mod common;
+mod crash;
 mod extract;
 mod graph;
 mod http;
 mod ingest;
+mod pipeline;
 mod search;
 mod store;

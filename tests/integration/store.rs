@@ -308,6 +308,7 @@ proptest! {
                     prop_assert!(s.ids_named(&alias).unwrap().contains(id));
                 }
             }
+            prop_assert_eq!(s.verify().unwrap(), Vec::<String>::new());
             // and no name points at a missing node
             for r in s.names_with_prefix("") {
                 let (_, id) = r.unwrap();
@@ -315,4 +316,31 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn verify_reports_a_damaged_store() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = GraphStore::open(dir.path()).unwrap();
+        store
+            .write_document(batch("d1", "v1", &["甲实验室"]))
+            .unwrap();
+        assert_eq!(store.verify().unwrap(), Vec::<String>::new());
+        store.flush().unwrap();
+    }
+    {
+        let db = sled::open(dir.path()).unwrap();
+        let id = entity_id(NodeKind::Institution, "甲实验室");
+        db.open_tree("nodes:v1")
+            .unwrap()
+            .remove(id.as_bytes())
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let problems = GraphStore::open(dir.path()).unwrap().verify().unwrap();
+    assert!(
+        problems.iter().any(|p| p.contains("missing")),
+        "{problems:?}"
+    );
 }
