@@ -411,6 +411,7 @@ fn serve(kg: KnowledgeGraph, args: &ServeArgs, started: std::time::Instant) -> R
                 .unwrap_or_else(|_| "plangraph=info,tower_http=info".into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

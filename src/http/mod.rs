@@ -29,7 +29,7 @@ use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
 /// The largest request body: the largest file ingest reads.
 pub const BODY_LIMIT: usize = crate::ingest::MAX_FILE_BYTES as usize;
@@ -98,7 +98,13 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::map_response(error::json_errors))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            // One line a request at `info` (method, path, status, latency); RUST_LOG=warn
+            // silences it.
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
 }
 
 /// Serve `router(state)` on `listener` until `shutdown` completes, then finish the
