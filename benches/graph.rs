@@ -580,6 +580,12 @@ fn main() {
         .map(|_| format!("goal:{:06}:{:02}", rng.below(docs), 0))
         .collect();
     let hop_entities: Vec<String> = entity_ids.iter().take(samples / 2).cloned().collect();
+    // benches/http.sh traces the same entities.
+    std::fs::write(
+        root.join("bench-graph-samples.txt"),
+        entity_ids.join("\n") + "\n",
+    )
+    .unwrap();
 
     if std::env::var("PLANGRAPH_BENCH_EXPLAIN").is_ok() {
         for sql in [SQL_TRACE, SQL_TWO_HOP] {

@@ -28,6 +28,7 @@ use serde::Serialize;
 use serde_json::Value;
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, OnceLock};
 use utoipa::ToSchema;
 
@@ -217,10 +218,29 @@ struct RankRow {
     pagerank: f64,
 }
 
+/// Hashes ids with xxh3 in one shot (ids are short; the standard SipHash costs more than
+/// the rest of a lookup, and ids are not chosen by clients).
+#[derive(Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.0);
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.0 = self.0.rotate_left(8) ^ u64::from(b);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type IdMap = HashMap<Arc<str>, NodeIndex, BuildHasherDefault<IdHasher>>;
+
 /// The in-memory graph: node ids and kinds, edge labels.
 pub struct GraphView {
     graph: StableDiGraph<ViewNode, EdgeLabel>,
-    ids: HashMap<Arc<str>, NodeIndex>,
+    ids: IdMap,
     generation: u64,
     ranking: OnceLock<RankTable>,
 }
@@ -229,9 +249,14 @@ impl GraphView {
     /// Build the view from the store: node ids and kinds, then edge keys.
     pub fn build(store: &GraphStore) -> Result<GraphView> {
         let generation = store.generation()?;
+        let stats = store.stats()?;
+        let (nodes, edges) = (
+            stats.nodes.values().sum::<u64>() as usize,
+            stats.edges.values().sum::<u64>() as usize,
+        );
         let mut view = GraphView {
-            graph: StableDiGraph::default(),
-            ids: HashMap::new(),
+            graph: StableDiGraph::with_capacity(nodes, edges),
+            ids: IdMap::with_capacity_and_hasher(nodes, Default::default()),
             generation,
             ranking: OnceLock::new(),
         };
@@ -239,12 +264,22 @@ impl GraphView {
             let (id, kind) = r?;
             view.ensure_node(&id, kind);
         }
-        for r in store.edge_keys() {
-            let (s, l, t) = r?;
-            if let (Some(&a), Some(&b)) = (view.ids.get(s.as_str()), view.ids.get(t.as_str())) {
-                view.graph.add_edge(a, b, l);
+        // Edges come grouped by target: look each target up once.
+        let mut last: Option<(String, Option<NodeIndex>)> = None;
+        let (graph, ids) = (&mut view.graph, &view.ids);
+        store.for_each_edge_key(|s, l, t| {
+            let b = match &last {
+                Some((id, ix)) if id == t => *ix,
+                _ => {
+                    let ix = ids.get(t).copied();
+                    last = Some((t.to_string(), ix));
+                    ix
+                }
+            };
+            if let (Some(a), Some(b)) = (ids.get(s).copied(), b) {
+                graph.add_edge(a, b, l);
             }
-        }
+        })?;
         Ok(view)
     }
 

@@ -522,16 +522,30 @@ impl GraphStore {
             .transpose()
     }
 
-    /// Every edge's identity without its props (cheap: no value is decoded), in
-    /// (target, label, source) order. For building in-memory views.
-    pub fn edge_keys(&self) -> impl Iterator<Item = Result<EdgeKey>> + '_ {
-        self.inn.iter().map(|r| {
+    /// Call `f(source, label, target)` for every edge, in (target, label, source) order,
+    /// without decoding props or copying ids. For building in-memory views.
+    pub fn for_each_edge_key(&self, mut f: impl FnMut(&str, EdgeLabel, &str)) -> Result<()> {
+        for r in self.inn.iter() {
             let (k, _) = r?;
-            let (target, label, source) = keys::parse_edge(&k).ok_or(Error::Corrupt {
+            let (target, label, source) = keys::parse_edge_ref(&k).ok_or(Error::Corrupt {
                 tree: T_IN,
                 reason: "bad edge key".into(),
             })?;
-            Ok((source, label, target))
+            f(source, label, target);
+        }
+        Ok(())
+    }
+
+    /// Every edge's identity without its props (no value is decoded), in (target, label,
+    /// source) order.
+    pub fn edge_keys(&self) -> impl Iterator<Item = Result<EdgeKey>> + '_ {
+        self.inn.iter().map(|r| {
+            let (k, _) = r?;
+            let (target, label, source) = keys::parse_edge_ref(&k).ok_or(Error::Corrupt {
+                tree: T_IN,
+                reason: "bad edge key".into(),
+            })?;
+            Ok((source.to_string(), label, target.to_string()))
         })
     }
 
