@@ -7,3 +7,4 @@ mod ingest;
 mod pipeline;
 mod search;
 mod store;
+mod sync;
