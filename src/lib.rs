@@ -14,6 +14,7 @@
 //!            ─► query   (the facade: KnowledgeGraph) ─► cli / http
 //! ```
 
+pub mod corpus;
 pub mod error;
 pub mod extract;
 pub mod index;
