@@ -3,12 +3,30 @@
 //! Only this module sees tantivy. The store is the source of truth; this index can
 //! always be rebuilt from it.
 
-use crate::error::Result;
+pub mod query;
+pub mod schema;
+pub mod snippet;
+pub mod tokenizer;
+
+use crate::error::{Error, Result};
 use crate::extract::{GoalTokens, Segmenter};
-use crate::model::{Node, NodeKind};
+use crate::model::{normalize_name, Node, NodeKind};
+use schema::{build_schema, Fields, Payload, SCHEMA_VERSION};
 use serde::Serialize;
-use std::path::Path;
+use serde_json::Value as Json;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::indexer::{MergeCandidate, MergePolicy, NoMergePolicy};
+use tantivy::schema::Value;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, SegmentMeta, TantivyDocument, Term};
+
+/// Hits returned when a request asks for none (`limit` 0).
+pub const DEFAULT_LIMIT: usize = 10;
+/// Most hits one request returns; larger limits are lowered to this.
+pub const MAX_LIMIT: usize = 1_000;
+/// Memory of the index writer (split between its threads).
+pub const WRITER_MEMORY_BYTES: usize = 50_000_000;
 
 /// A search as the CLI and HTTP API ask for it.
 #[derive(Debug, Clone, Default)]
@@ -20,7 +38,9 @@ pub struct SearchRequest {
     pub unit: Option<String>,
     /// Only goals of this year.
     pub year: Option<u16>,
+    /// Hits to return (0: [`DEFAULT_LIMIT`]; at most [`MAX_LIMIT`]).
     pub limit: usize,
+    /// Hits to skip, best first.
     pub offset: usize,
 }
 
@@ -28,6 +48,7 @@ pub struct SearchRequest {
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchResults {
     pub query: String,
+    /// Every match, not only the hits returned.
     pub total: usize,
     pub hits: Vec<SearchHit>,
 }
@@ -56,63 +77,399 @@ pub struct SearchHit {
 }
 
 /// The tantivy index under `DATA/text`.
+///
+/// Writes go to an uncommitted batch until [`TextIndex::commit`], which makes them durable
+/// and visible to [`TextIndex::search`] at once, and records the store generation.
 pub struct TextIndex {
-    _seg: Arc<Segmenter>,
+    index: Index,
+    writer: IndexWriter<TantivyDocument>,
+    reader: IndexReader,
+    fields: Fields,
+    seg: Arc<Segmenter>,
+    generation: Option<u64>,
+    dir: Option<PathBuf>,
+}
+
+/// What [`TextIndex::open`] found in its directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenState {
+    /// An index of this schema, with the generation of its last commit.
+    Current,
+    /// No index there yet: a new, empty one was created.
+    Created,
+    /// An index of another schema version, or unreadable: recreated empty.
+    Recreated,
 }
 
 impl TextIndex {
     /// Open (or create) the index in `dir`. An index of an older schema is recreated
     /// empty; [`TextIndex::generation`] then returns `None`, telling the caller to rebuild.
     pub fn open(dir: &Path, seg: Arc<Segmenter>) -> Result<TextIndex> {
-        let _ = dir;
-        Ok(TextIndex { _seg: seg })
+        Self::open_with_state(dir, seg).map(|(index, _)| index)
+    }
+
+    /// [`TextIndex::open`], also telling whether the index was found, created or recreated.
+    pub fn open_with_state(dir: &Path, seg: Arc<Segmenter>) -> Result<(TextIndex, OpenState)> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let (schema, fields) = build_schema();
+        let mut state = OpenState::Created;
+        let mut found = None;
+        if dir.join("meta.json").exists() {
+            state = OpenState::Recreated;
+            if let Ok(index) = Index::open_in_dir(dir) {
+                if let Ok(metas) = index.load_metas() {
+                    let payload = metas.payload.as_deref().map(Payload::decode);
+                    let current = index.schema() == schema
+                        && match payload {
+                            Some(Some(p)) => p.schema == SCHEMA_VERSION,
+                            // never committed by plangraph: usable only while empty
+                            Some(None) | None => metas.segments.is_empty(),
+                        };
+                    if current {
+                        state = OpenState::Current;
+                        found = Some((index, payload.flatten().map(|p| p.generation)));
+                    }
+                }
+            }
+        }
+        let (index, generation) = match found {
+            Some(found) => found,
+            None => {
+                if state == OpenState::Recreated {
+                    empty_dir(dir)?;
+                }
+                (Index::create_in_dir(dir, schema)?, None)
+            }
+        };
+        let mut this = Self::from_index(index, fields, seg, generation)?;
+        this.dir = Some(dir.to_path_buf());
+        Ok((this, state))
     }
 
     /// An index in memory (tests).
     pub fn in_memory(seg: Arc<Segmenter>) -> Result<TextIndex> {
-        Ok(TextIndex { _seg: seg })
+        let (schema, fields) = build_schema();
+        Self::from_index(Index::create_in_ram(schema), fields, seg, None)
+    }
+
+    fn from_index(
+        index: Index,
+        fields: Fields,
+        seg: Arc<Segmenter>,
+        generation: Option<u64>,
+    ) -> Result<TextIndex> {
+        tokenizer::register_tokenizers(&index, &seg);
+        let writer = index.writer(WRITER_MEMORY_BYTES)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(TextIndex {
+            index,
+            writer,
+            reader,
+            fields,
+            seg,
+            generation,
+            dir: None,
+        })
     }
 
     /// The store generation of the last commit, `None` for a new or recreated index.
     pub fn generation(&self) -> Option<u64> {
-        None
+        self.generation
+    }
+
+    /// The directory of an index opened with [`TextIndex::open`].
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    /// Committed, searchable nodes.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
     }
 
     /// Add or replace a goal (kind `goal`), with the tokens extraction produced.
+    ///
+    /// `goal.name` is the title; `props` give `content`, `benchmark`, `unit`, `year`,
+    /// `category` and `number`. The tokens are the byte ranges of the jieba words of the
+    /// three texts (as [`Segmenter::cut`] gives them); ranges that do not fit their text
+    /// are ignored and the text is cut again.
     pub fn upsert_goal(&mut self, goal: &Node, tokens: &GoalTokens) -> Result<()> {
-        let _ = (goal, tokens);
-        Ok(())
+        let f = self.fields;
+        let title = goal.name.as_str();
+        let content = goal.prop_str("content").unwrap_or("");
+        let benchmark = goal.prop_str("benchmark").unwrap_or("");
+        let mut doc = TantivyDocument::new();
+        doc.add_text(f.id, &goal.id);
+        doc.add_text(f.kind, goal.kind.as_str());
+        doc.add_text(f.name, title);
+        if !content.is_empty() {
+            doc.add_text(f.content, content);
+        }
+        if !benchmark.is_empty() {
+            doc.add_text(f.benchmark, benchmark);
+        }
+        if let Some(unit) = goal.prop_str("unit").filter(|u| !u.trim().is_empty()) {
+            doc.add_text(f.unit, unit);
+            doc.add_text(f.unit_key, normalize_name(unit));
+        }
+        if let Some(year) = prop_u64(goal, "year") {
+            doc.add_u64(f.year, year);
+        }
+        if let Some(category) = goal.prop_str("category") {
+            doc.add_text(f.category, category);
+        }
+        if let Some(number) = prop_string(goal, "number") {
+            doc.add_text(f.number, number);
+        }
+        doc.add_pre_tokenized_text(
+            f.w_title,
+            tokenizer::pretokenized(&self.seg, title, &tokens.title),
+        );
+        doc.add_pre_tokenized_text(
+            f.w_body,
+            tokenizer::pretokenized(&self.seg, content, &tokens.content),
+        );
+        if !benchmark.is_empty() {
+            doc.add_pre_tokenized_text(
+                f.w_body,
+                tokenizer::pretokenized(&self.seg, benchmark, &tokens.benchmark),
+            );
+        }
+        doc.add_text(f.ng_title, title);
+        for text in [title, content, benchmark] {
+            if !text.is_empty() {
+                doc.add_text(f.ng_all, text);
+            }
+        }
+        self.replace(&goal.id, doc)
     }
 
     /// Add or replace an entity (any kind but goal), findable by its name and aliases.
     pub fn upsert_entity(&mut self, node: &Node, aliases: &[String]) -> Result<()> {
-        let _ = (node, aliases);
+        let f = self.fields;
+        let mut doc = TantivyDocument::new();
+        doc.add_text(f.id, &node.id);
+        doc.add_text(f.kind, node.kind.as_str());
+        doc.add_text(f.name, &node.name);
+        let mut names: Vec<&str> = vec![node.name.as_str()];
+        for alias in aliases {
+            if !alias.trim().is_empty() && !names.contains(&alias.as_str()) {
+                doc.add_text(f.alias, alias);
+                names.push(alias);
+            }
+        }
+        for name in names {
+            let words = self.seg.cut(name);
+            doc.add_pre_tokenized_text(f.w_title, tokenizer::pretokenized(&self.seg, name, &words));
+            doc.add_text(f.ng_title, name);
+            doc.add_text(f.ng_all, name);
+        }
+        self.replace(&node.id, doc)
+    }
+
+    fn replace(&mut self, id: &str, doc: TantivyDocument) -> Result<()> {
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.id, id));
+        self.writer.add_document(doc)?;
         Ok(())
     }
 
     /// Remove a node by id.
     pub fn delete(&mut self, id: &str) -> Result<()> {
-        let _ = id;
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.id, id));
         Ok(())
     }
 
     /// Remove everything (before a rebuild).
     pub fn clear(&mut self) -> Result<()> {
+        self.writer.delete_all_documents()?;
         Ok(())
     }
 
     /// Make the changes since the last commit durable and visible, recording the store
     /// generation they bring the index up to.
     pub fn commit(&mut self, generation: u64) -> Result<()> {
-        let _ = generation;
+        let mut prepared = self.writer.prepare_commit()?;
+        prepared.set_payload(&Payload::new(generation).encode());
+        prepared.commit()?;
+        self.reader.reload()?;
+        self.generation = Some(generation);
         Ok(())
     }
 
+    /// Merge all committed segments into one and wait for it (after a bulk rebuild:
+    /// fewer segments make searches faster). The generation is kept; uncommitted changes
+    /// stay pending.
+    pub fn compact(&mut self) -> Result<()> {
+        // no new background merges meanwhile; one already running may still take some of
+        // the segments away, in which case the merge is tried again with what is left
+        let policy = self.writer.get_merge_policy();
+        self.writer.set_merge_policy(Box::new(NoMergePolicy));
+        let mut result: Result<()> = Ok(());
+        for _ in 0..200 {
+            let ids = match self.index.searchable_segment_ids() {
+                Ok(ids) => ids,
+                Err(e) => {
+                    result = Err(e.into());
+                    break;
+                }
+            };
+            if ids.len() <= 1 {
+                break;
+            }
+            match self.writer.merge(&ids).wait() {
+                Ok(_) => {}
+                Err(tantivy::TantivyError::InvalidArgument(_)) => {
+                    std::thread::sleep(std::time::Duration::from_millis(25))
+                }
+                Err(e) => {
+                    result = Err(e.into());
+                    break;
+                }
+            }
+        }
+        self.writer
+            .set_merge_policy(Box::new(ArcMergePolicy(policy)));
+        result?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Searchable segments (diagnostics, benchmarks).
+    pub fn num_segments(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
+    }
+
+    /// Search the committed nodes. Every term of `request.query` must occur in a hit's
+    /// text (as a substring: jieba's cut does not matter); hits rank by BM25 with title
+    /// matches and whole-word matches above the rest.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        let terms = query::parse(&request.query)?;
+        let filter = query::filter_query(
+            &self.fields,
+            &request.kinds,
+            request.unit.as_deref(),
+            request.year,
+        );
+        let plan = query::plan(&self.seg, &self.fields, &terms, filter);
+        let searcher = self.reader.searcher();
+        let total = searcher.search(&*plan.count, &Count)?;
+        let limit = match request.limit {
+            0 => DEFAULT_LIMIT,
+            n => n.min(MAX_LIMIT),
+        };
+        let mut hits = Vec::new();
+        if request.offset < total {
+            let top = searcher.search(
+                &*plan.scored,
+                &TopDocs::with_limit(limit).and_offset(request.offset),
+            )?;
+            let term_chars: Vec<Vec<char>> = terms.into_iter().map(|t| t.chars).collect();
+            for (score, address) in top {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                hits.push(self.hit(&doc, score, &term_chars)?);
+            }
+        }
         Ok(SearchResults {
             query: request.query.clone(),
-            total: 0,
-            hits: Vec::new(),
+            total,
+            hits,
         })
     }
+
+    fn hit(&self, doc: &TantivyDocument, score: f32, terms: &[Vec<char>]) -> Result<SearchHit> {
+        let f = &self.fields;
+        let text = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        let kind_text = text(f.kind).unwrap_or_default();
+        let kind: NodeKind = kind_text.parse().map_err(|reason| Error::Corrupt {
+            tree: "text index",
+            reason,
+        })?;
+        let name = text(f.name).unwrap_or_default();
+        let snippet = if kind == NodeKind::Goal {
+            let content = text(f.content).unwrap_or_default();
+            let benchmark = text(f.benchmark).unwrap_or_default();
+            snippet::best_snippet(
+                &[
+                    ("title", &name),
+                    ("content", &content),
+                    ("benchmark", &benchmark),
+                ],
+                terms,
+            )
+        } else {
+            let aliases: Vec<String> = doc
+                .get_all(f.alias)
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect();
+            let mut candidates: Vec<(&str, &str)> = vec![("name", name.as_str())];
+            candidates.extend(aliases.iter().map(|a| ("alias", a.as_str())));
+            snippet::best_snippet(&candidates, terms)
+        };
+        Ok(SearchHit {
+            id: text(f.id).unwrap_or_default(),
+            kind,
+            name,
+            score,
+            snippet: snippet.text,
+            highlights: snippet.highlights,
+            field: snippet.field,
+            unit: text(f.unit),
+            year: doc
+                .get_first(f.year)
+                .and_then(|v| v.as_u64())
+                .and_then(|y| u16::try_from(y).ok()),
+            category: text(f.category),
+            number: text(f.number),
+        })
+    }
+}
+
+/// The writer's own merge policy, given back after [`TextIndex::compact`].
+#[derive(Debug)]
+struct ArcMergePolicy(Arc<dyn MergePolicy>);
+
+impl MergePolicy for ArcMergePolicy {
+    fn compute_merge_candidates(&self, segments: &[SegmentMeta]) -> Vec<MergeCandidate> {
+        self.0.compute_merge_candidates(segments)
+    }
+}
+
+fn prop_u64(node: &Node, key: &str) -> Option<u64> {
+    match node.props.get(key)? {
+        Json::Number(n) => n.as_u64(),
+        Json::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn prop_string(node: &Node, key: &str) -> Option<String> {
+    match node.props.get(key)? {
+        Json::String(s) => Some(s.clone()),
+        Json::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Remove what an index directory holds (it belongs to the index alone).
+fn empty_dir(dir: &Path) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in entries {
+        let path = entry.map_err(|e| Error::io(dir, e))?.path();
+        let removed = if path.is_dir() {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+        removed.map_err(|e| Error::io(&path, e))?;
+    }
+    Ok(())
 }

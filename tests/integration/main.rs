@@ -9,3 +9,4 @@ mod ingest;
 mod pipeline;
 mod search;
 mod store;
+mod sync;
