@@ -4,8 +4,8 @@
 #
 #   benches/http.sh                       # needs wrk (apt-get install -y wrk)
 #
-# The store is the one `cargo bench --bench graph` writes (it is run first when missing):
-# $CARGO_TARGET_DIR/tmp/bench-graph-$PLANGRAPH_BENCH_DOCS. The trace requests rotate
+# The store is the one `cargo bench --bench graph` writes (it is run first when missing),
+# named in $CARGO_TARGET_DIR/tmp/bench-graph-store.txt. The trace requests rotate
 # through the entities that benchmark sampled (bench-graph-samples.txt); the search
 # requests through a fixed list of words. Environment: PLANGRAPH_BENCH_DOCS (20000),
 # WRK_DURATION (10s), WRK_THREADS (2), WRK_CONNECTIONS (16), STARTS (5), PORT (17979).
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 DOCS=${PLANGRAPH_BENCH_DOCS:-20000}
 TARGET=${CARGO_TARGET_DIR:-target}
-DATA="$TARGET/tmp/bench-graph-$DOCS"
+POINTER="$TARGET/tmp/bench-graph-store.txt"
 SAMPLES="$TARGET/tmp/bench-graph-samples.txt"
 DURATION=${WRK_DURATION:-10s}
 THREADS=${WRK_THREADS:-2}
@@ -26,8 +26,10 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"; [ -n "${PID:-}" ] && kill "$PID" 2>/dev/null || true' EXIT
 
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 2; }
-if [ ! -f "$DATA/complete" ] || [ ! -f "$SAMPLES" ]; then
+DATA=$(cat "$POINTER" 2>/dev/null || true)
+if [ -z "$DATA" ] || [ ! -f "$DATA/complete" ] || [ ! -f "$SAMPLES" ] || [[ "$DATA" != *"-$DOCS" ]]; then
   PLANGRAPH_BENCH_DOCS=$DOCS cargo bench --bench graph >&2
+  DATA=$(cat "$POINTER")
 fi
 cargo build --release --bin plangraph >&2
 BIN="$TARGET/release/plangraph"

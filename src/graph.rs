@@ -372,11 +372,7 @@ impl GraphView {
         let (Some(&a), Some(&b)) = (self.ids.get(source), self.ids.get(target)) else {
             return;
         };
-        if !self
-            .graph
-            .edges_connecting(a, b)
-            .any(|e| *e.weight() == label)
-        {
+        if self.find_edge(a, b, label).is_none() {
             self.graph.add_edge(a, b, label);
         }
     }
@@ -385,13 +381,28 @@ impl GraphView {
         let (Some(&a), Some(&b)) = (self.ids.get(source), self.ids.get(target)) else {
             return;
         };
-        let found = self
-            .graph
-            .edges_connecting(a, b)
-            .find(|e| *e.weight() == label)
-            .map(|e| e.id());
-        if let Some(e) = found {
+        if let Some(e) = self.find_edge(a, b, label) {
             self.graph.remove_edge(e);
+        }
+    }
+
+    /// The edge a → b with `label`, looking along a's out-edges and b's in-edges in step,
+    /// so the cost is that of the smaller side (a unit has thousands of goals, a goal has
+    /// one unit).
+    fn find_edge(&self, a: NodeIndex, b: NodeIndex, label: EdgeLabel) -> Option<EdgeIndex> {
+        let mut out = self.graph.edges_directed(a, Outgoing);
+        let mut inn = self.graph.edges_directed(b, Incoming);
+        loop {
+            match out.next() {
+                Some(e) if e.target() == b && *e.weight() == label => return Some(e.id()),
+                Some(_) => {}
+                None => return None,
+            }
+            match inn.next() {
+                Some(e) if e.source() == a && *e.weight() == label => return Some(e.id()),
+                Some(_) => {}
+                None => return None,
+            }
         }
     }
 
