@@ -706,3 +706,129 @@ fn seed_path_joins_institutions_of_two_different_goals() {
     assert_eq!(p.nodes.first().unwrap().name, "国家超级计算中心");
     assert_eq!(p.nodes.last().unwrap().name, "中德青年科学院");
 }
+
+// ---- the command line ----
+
+/// A data folder holding the sample documents, closed again so the binary can open it.
+fn sample_data_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let kg = KnowledgeGraph::open(dir.path()).unwrap();
+    for d in sample_docs() {
+        kg.store().write_document(d).unwrap();
+    }
+    kg.sync_index().unwrap();
+    kg.store().flush().unwrap();
+    dir
+}
+
+fn plangraph(data: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_plangraph"))
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_cli_prints_the_same_json_as_the_facade_and_readable_tables() {
+    let dir = sample_data_dir();
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = plangraph(dir.path(), args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let trace = json(&["trace", "中科院", "--json"]);
+    let path = json(&["path", SUPERCOMPUTER, "半岛科创联盟", "--json"]);
+    let neighbors = json(&["neighbors", ZONE, "--depth", "2", "--json"]);
+    let rank = json(&["rank", "--kind", "institution", "--limit", "3", "--json"]);
+    let co = json(&["co-dependent", "强化科技人才引进培养", "--json"]);
+
+    let kg = KnowledgeGraph::open(dir.path()).unwrap();
+    let same = |v: &serde_json::Value, expected: serde_json::Value| assert_eq!(v, &expected);
+    same(
+        &trace,
+        serde_json::to_value(kg.trace("中科院", None).unwrap()).unwrap(),
+    );
+    same(
+        &path,
+        serde_json::to_value(kg.path(SUPERCOMPUTER, "半岛科创联盟", &[]).unwrap()).unwrap(),
+    );
+    let req = NeighborsRequest {
+        depth: 2,
+        ..Default::default()
+    };
+    same(
+        &neighbors,
+        serde_json::to_value(kg.neighbors(ZONE, &req).unwrap()).unwrap(),
+    );
+    same(
+        &rank,
+        serde_json::to_value(kg.rank(Some(Institution), 3).unwrap()).unwrap(),
+    );
+    same(
+        &co,
+        serde_json::to_value(kg.co_dependent("强化科技人才引进培养", &[], 50).unwrap()).unwrap(),
+    );
+    drop(kg);
+
+    for args in [
+        vec!["trace", "中科院"],
+        vec!["path", SUPERCOMPUTER, "半岛科创联盟"],
+        vec!["neighbors", ZONE],
+        vec!["rank"],
+        vec!["co-dependent", "强化科技人才引进培养"],
+    ] {
+        let out = plangraph(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains('│') || text.contains("hop"),
+            "{args:?}: {text} / {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let trace_text =
+        String::from_utf8_lossy(&plangraph(dir.path(), &["trace", "中科院"]).stdout).to_string();
+    assert!(trace_text.contains("市科技局 2021") && trace_text.contains("市科技局 2022"));
+    assert!(
+        trace_text.contains(CAS_CENTRE),
+        "the via column names the part"
+    );
+}
+
+#[test]
+fn the_cli_exits_1_with_suggestions_for_unknown_names_and_2_for_bad_usage() {
+    let dir = sample_data_dir();
+    let out = plangraph(dir.path(), &["trace", "国家超算中心"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("did you mean") && err.contains(SUPERCOMPUTER),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+
+    let out = plangraph(
+        dir.path(),
+        &[
+            "path",
+            SUPERCOMPUTER,
+            "半岛科创联盟",
+            "--label",
+            "depends_on",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "no path");
+    let out = plangraph(dir.path(), &["neighbors", ZONE, "--depth", "abc"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = plangraph(dir.path(), &["rank", "--kind", "lab"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = plangraph(dir.path(), &["rank", "--kind", "goal"]);
+    assert_eq!(out.status.code(), Some(1));
+}
