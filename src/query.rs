@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// What happened to one file of an ingest.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -98,8 +98,16 @@ pub struct KnowledgeGraph {
     index: RwLock<TextIndex>,
     /// `None` until the first graph query, and after a write the view could not follow.
     graph: RwLock<Option<GraphView>>,
+    /// Where the view's snapshot lives (`DATA/graph.view`; none for a temporary graph).
+    snapshot: Option<PathBuf>,
+    /// The generation of the snapshot on disk, as far as this process knows; its lock
+    /// serialises saves.
+    saved_generation: Mutex<Option<u64>>,
     extractor: Extractor,
 }
+
+/// The graph view's snapshot file in the data folder.
+pub const GRAPH_SNAPSHOT: &str = "graph.view";
 
 /// What `neighbors` may include.
 #[derive(Debug, Clone)]
@@ -132,7 +140,7 @@ impl KnowledgeGraph {
         let seg = Segmenter::shared();
         let store = GraphStore::open(&data_dir.join("graph"))?;
         let index = TextIndex::open(&data_dir.join("text"), seg.clone())?;
-        KnowledgeGraph::assemble(store, index, seg)
+        KnowledgeGraph::assemble(store, index, seg, Some(data_dir.join(GRAPH_SNAPSHOT)))
     }
 
     /// A graph in memory and a temporary file (tests, benchmarks).
@@ -140,14 +148,21 @@ impl KnowledgeGraph {
         let seg = Segmenter::shared();
         let store = GraphStore::temporary()?;
         let index = TextIndex::in_memory(seg.clone())?;
-        KnowledgeGraph::assemble(store, index, seg)
+        KnowledgeGraph::assemble(store, index, seg, None)
     }
 
-    fn assemble(store: GraphStore, index: TextIndex, seg: Arc<Segmenter>) -> Result<Self> {
+    fn assemble(
+        store: GraphStore,
+        index: TextIndex,
+        seg: Arc<Segmenter>,
+        snapshot: Option<PathBuf>,
+    ) -> Result<Self> {
         let kg = KnowledgeGraph {
             store,
             index: RwLock::new(index),
             graph: RwLock::new(None),
+            snapshot,
+            saved_generation: Mutex::new(None),
             extractor: Extractor::new(seg),
         };
         kg.sync_index()?;
@@ -615,16 +630,69 @@ impl KnowledgeGraph {
         let mut guard = self.write_graph();
         let generation = self.store.generation()?;
         if guard.as_ref().is_none_or(|v| v.generation() != generation) {
-            *guard = Some(GraphView::build(&self.store)?);
+            *guard = Some(self.load_or_build_view()?);
         }
         let view = guard.as_ref().expect("built above");
         f(view)
     }
 
+    /// The snapshot when it matches the store, else a build from the store (then saved).
+    fn load_or_build_view(&self) -> Result<GraphView> {
+        if let Some(path) = &self.snapshot {
+            if let Some(view) = GraphView::load(path, &self.store) {
+                *self.lock_saved() = Some(view.generation());
+                return Ok(view);
+            }
+        }
+        let view = GraphView::build(&self.store)?;
+        self.save_view(&view);
+        Ok(view)
+    }
+
+    /// Save the view's snapshot unless the one on disk is already of its generation.
+    /// Failing to save costs only a slower next start: logged, not returned.
+    fn save_view(&self, view: &GraphView) -> bool {
+        let Some(path) = &self.snapshot else {
+            return false;
+        };
+        let mut saved = self.lock_saved();
+        if *saved == Some(view.generation()) {
+            return false;
+        }
+        match view.save(path) {
+            Ok(()) => {
+                *saved = Some(view.generation());
+                true
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "could not save the graph view snapshot");
+                false
+            }
+        }
+    }
+
+    fn lock_saved(&self) -> std::sync::MutexGuard<'_, Option<u64>> {
+        self.saved_generation
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
     /// Build the graph view now (a server does this at start-up, so the first query does
-    /// not wait). Returns the number of nodes and edges in it.
+    /// not wait), from its snapshot when that is current. Returns the number of nodes and
+    /// edges in it.
     pub fn warm_graph(&self) -> Result<(usize, usize)> {
         self.with_graph(|v| Ok((v.node_count(), v.edge_count())))
+    }
+
+    /// Save the graph view's snapshot if documents were added since the last one, so the
+    /// next start reads it instead of scanning the store. A server calls this when it
+    /// stops. Returns whether it wrote one.
+    pub fn save_graph(&self) -> Result<bool> {
+        let guard = self.read_graph();
+        match guard.as_ref() {
+            Some(view) if view.generation() == self.store.generation()? => Ok(self.save_view(view)),
+            _ => Ok(false),
+        }
     }
 
     /// Which goals depend on an entity: along `depends_on`, `issues`, `mentions`, through

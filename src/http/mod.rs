@@ -128,11 +128,19 @@ pub async fn serve(
             Err(e) => tracing::error!(error = %e, "building the graph view failed"),
         }
     });
+    let kg = state.kg.clone();
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
-        .map_err(|e| Error::io("serve", e))
+        .map_err(|e| Error::io("serve", e))?;
+    // Documents uploaded while serving: keep the next start from scanning the store.
+    match tokio::task::spawn_blocking(move || kg.save_graph()).await {
+        Ok(Ok(true)) => tracing::info!("graph view snapshot saved"),
+        Ok(Err(e)) => tracing::warn!(error = %e, "could not save the graph view snapshot"),
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Completes on Ctrl-C, or on SIGTERM where there is one.

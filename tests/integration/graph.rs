@@ -832,3 +832,93 @@ fn the_cli_exits_1_with_suggestions_for_unknown_names_and_2_for_bad_usage() {
     let out = plangraph(dir.path(), &["rank", "--kind", "goal"]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn a_view_snapshot_is_read_back_only_while_it_matches_the_store() {
+    let store = GraphStore::temporary().unwrap();
+    for d in sample_docs() {
+        store.write_document(d).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("graph.view");
+    let built = GraphView::build(&store).unwrap();
+    built.save(&path).unwrap();
+    let loaded = GraphView::load(&path, &store).expect("a current snapshot loads");
+    assert_eq!(node_set(&loaded), node_set(&built));
+    assert_eq!(edge_set(&loaded), edge_set(&built));
+    assert_eq!(loaded.generation(), built.generation());
+    assert_eq!(
+        loaded.trace_goal_ids(&entity_id(Organization, CAS)).len(),
+        2,
+        "a loaded view walks like a built one"
+    );
+
+    // Damaged or cut short: ignored.
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &bytes[..bytes.len() - 3]).unwrap();
+    assert!(GraphView::load(&path, &store).is_none());
+    let mut flipped = bytes.clone();
+    flipped[bytes.len() / 2] ^= 1;
+    std::fs::write(&path, &flipped).unwrap();
+    assert!(GraphView::load(&path, &store).is_none());
+
+    // Taken before the last write: ignored.
+    std::fs::write(&path, &bytes).unwrap();
+    store
+        .write_document(document(
+            "later",
+            "v1",
+            "市科技局",
+            2023,
+            &[goal("gl", "新", "重点目标", "1")],
+            &[],
+            &[],
+        ))
+        .unwrap();
+    assert!(GraphView::load(&path, &store).is_none());
+}
+
+#[test]
+fn the_facade_saves_its_view_and_a_reopened_graph_answers_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = dir.path().join(plangraph::query::GRAPH_SNAPSHOT);
+    let first = {
+        let kg = KnowledgeGraph::open(dir.path()).unwrap();
+        for d in sample_docs() {
+            kg.store().write_document(d).unwrap();
+        }
+        kg.sync_index().unwrap();
+        let t = kg.trace(CAS, None).unwrap();
+        assert!(snapshot.exists(), "saved after the first build");
+        serde_json::to_value(t).unwrap()
+    };
+    let kg = KnowledgeGraph::open(dir.path()).unwrap();
+    assert_eq!(
+        serde_json::to_value(kg.trace(CAS, None).unwrap()).unwrap(),
+        first
+    );
+    // Nothing changed: nothing to save.
+    assert!(!kg.save_graph().unwrap());
+    // A write behind the facade's back: the snapshot no longer matches, the view is
+    // rebuilt from the store and saved again.
+    kg.store()
+        .write_document(document(
+            "later",
+            "v1",
+            "市科技局",
+            2023,
+            &[goal("g-later", "新目标", "重点目标", "1").rel(
+                DependsOn,
+                Organization,
+                CAS,
+                "中科院。",
+            )],
+            &[],
+            &[],
+        ))
+        .unwrap();
+    assert_eq!(kg.trace(CAS, None).unwrap().total, 3);
+    drop(kg);
+    let kg = KnowledgeGraph::open(dir.path()).unwrap();
+    assert_eq!(kg.trace(CAS, None).unwrap().total, 3);
+}
