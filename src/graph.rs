@@ -552,10 +552,31 @@ impl GraphView {
             });
         };
         let (goals, first_edge) = self.trace_walk(start);
-        let mut found = Vec::with_capacity(goals.len());
+        let total = goals.len();
+        let limit = limit.unwrap_or(usize::MAX);
+        // Sort on the grouping fields first; read whole goals and their paths only for
+        // the ones returned. (With no limit, each goal is read once, whole.)
+        let mut keyed = Vec::with_capacity(total);
         for g in goals {
-            let Some(goal) = store.node(self.id(g))? else {
-                continue;
+            let id = self.id(g);
+            if limit >= total {
+                if let Some(goal) = store.node(id)? {
+                    keyed.push((GoalSummary::of(&goal).key(), g, Some(goal)));
+                }
+            } else if let Some(head) = store.node_part::<GoalHead>(id)? {
+                keyed.push((GoalSummary::of_head(id, head).key(), g, None));
+            }
+        }
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        keyed.truncate(limit);
+        let mut found = Vec::with_capacity(keyed.len());
+        for (_, g, goal) in keyed {
+            let goal = match goal {
+                Some(goal) => goal,
+                None => match store.node(self.id(g))? {
+                    Some(goal) => goal,
+                    None => continue,
+                },
             };
             let mut path = Vec::new();
             let mut via = Vec::new();
@@ -578,39 +599,30 @@ impl GraphView {
                 .unwrap_or_default()
                 .to_string();
             let summary = GoalSummary::of(&goal);
-            found.push((
-                summary.key(),
-                TracedGoal {
-                    relation: first.label,
-                    action: first
-                        .props
-                        .get("action")
-                        .and_then(Value::as_str)
-                        .map(str::to_string),
-                    document: goal.prop_str("document").map(str::to_string),
-                    document_title: goal.prop_str("document_title").map(str::to_string),
-                    id: goal.id,
-                    name: goal.name,
-                    unit: summary.unit,
-                    year: summary.year,
-                    category: summary.category,
-                    number: summary.number,
-                    via,
-                    path,
-                    evidence,
-                },
-            ));
+            found.push(TracedGoal {
+                relation: first.label,
+                action: first
+                    .props
+                    .get("action")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                document: goal.prop_str("document").map(str::to_string),
+                document_title: goal.prop_str("document_title").map(str::to_string),
+                id: goal.id,
+                name: goal.name,
+                unit: summary.unit,
+                year: summary.year,
+                category: summary.category,
+                number: summary.number,
+                via,
+                path,
+                evidence,
+            });
         }
-        found.sort_by(|a, b| a.0.cmp(&b.0));
-        let total = found.len();
         Ok(Trace {
             entity,
             total,
-            goals: found
-                .into_iter()
-                .take(limit.unwrap_or(usize::MAX))
-                .map(|(_, g)| g)
-                .collect(),
+            goals: found,
         })
     }
 
@@ -1078,6 +1090,25 @@ fn evidence_sentence(e: &Edge) -> Option<&str> {
         .filter(|s| !s.is_empty())
 }
 
+/// The grouping fields of a goal, read without its text.
+#[derive(serde::Deserialize)]
+struct GoalHead {
+    #[serde(default)]
+    props: GoalHeadProps,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct GoalHeadProps {
+    #[serde(default)]
+    unit: Value,
+    #[serde(default)]
+    year: Value,
+    #[serde(default)]
+    category: Value,
+    #[serde(default)]
+    number: Value,
+}
+
 /// The fields of a goal results are grouped and sorted by.
 struct GoalSummary {
     unit: String,
@@ -1089,22 +1120,44 @@ struct GoalSummary {
 
 impl GoalSummary {
     fn of(goal: &Node) -> GoalSummary {
-        let text = |k: &str| match goal.props.get(k) {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Number(n)) => n.to_string(),
+        let field = |k: &str| goal.props.get(k).unwrap_or(&Value::Null);
+        GoalSummary::from_values(
+            &goal.id,
+            field("unit"),
+            field("year"),
+            field("category"),
+            field("number"),
+        )
+    }
+
+    fn of_head(id: &str, head: GoalHead) -> GoalSummary {
+        let p = head.props;
+        GoalSummary::from_values(id, &p.unit, &p.year, &p.category, &p.number)
+    }
+
+    fn from_values(
+        id: &str,
+        unit: &Value,
+        year: &Value,
+        category: &Value,
+        number: &Value,
+    ) -> GoalSummary {
+        let text = |v: &Value| match v {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
             _ => String::new(),
         };
-        let year = match goal.props.get("year") {
-            Some(Value::Number(n)) => n.as_u64().and_then(|y| u16::try_from(y).ok()),
-            Some(Value::String(s)) => s.trim().parse().ok(),
+        let year = match year {
+            Value::Number(n) => n.as_u64().and_then(|y| u16::try_from(y).ok()),
+            Value::String(s) => s.trim().parse().ok(),
             _ => None,
         };
         GoalSummary {
-            unit: text("unit"),
+            unit: text(unit),
             year,
-            category: text("category"),
-            number: text("number"),
-            id: goal.id.clone(),
+            category: text(category),
+            number: text(number),
+            id: id.to_string(),
         }
     }
 

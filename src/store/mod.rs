@@ -457,6 +457,15 @@ impl GraphStore {
             .transpose()
     }
 
+    /// Some fields of a node: `T` is any `Deserialize` shape of the node's JSON (fields it
+    /// does not name are skipped, not copied).
+    pub fn node_part<T: serde::de::DeserializeOwned>(&self, id: &str) -> Result<Option<T>> {
+        self.nodes
+            .get(id.as_bytes())?
+            .map(|v| decode(T_NODES, &v))
+            .transpose()
+    }
+
     pub fn nodes(&self) -> impl Iterator<Item = Result<Node>> + '_ {
         self.nodes.iter().map(|r| {
             r.map_err(Error::from)
