@@ -83,7 +83,9 @@ pub(crate) fn canonicalise(lex: &Lexicon, mentions: &mut [Mention]) {
                 k.canonical.to_string(),
                 lex.aliases_of(k).iter().map(|a| a.to_string()).collect(),
             )
-        } else if let Some(p) = mentions[i].parent.and_then(|p| mentions[p].known.map(|k| (p, k)))
+        } else if let Some(p) = mentions[i]
+            .parent
+            .and_then(|p| mentions[p].known.map(|k| (p, k)))
         {
             let (p, k) = p;
             let written = &mentions[i].written;

@@ -29,12 +29,7 @@ fn bracketed(sent: &Sent<'_>, taken: &mut [bool], out: &mut Vec<Mention>) {
             continue;
         };
         if close > i + 1 {
-            let mut m = Mention::new(
-                NodeKind::Document,
-                sent.slice(i + 1, close),
-                i + 1,
-                close,
-            );
+            let mut m = Mention::new(NodeKind::Document, sent.slice(i + 1, close), i + 1, close);
             let mut end = close + 1;
             // a document number in brackets: 《…》（国发〔2022〕18号）
             if end < n && matches!(sent.chars[end], '（' | '(') {

@@ -110,9 +110,7 @@ impl Ctx<'_, '_> {
     /// Can token `i` be (the left end of) part of a name?
     fn includable(&self, i: usize) -> bool {
         let t = &self.sent.toks[i];
-        t.class == TokClass::Word
-            && !self.tok_taken(i)
-            && !(t.verbish && self.clause_initial(i))
+        t.class == TokClass::Word && !self.tok_taken(i) && !(t.verbish && self.clause_initial(i))
     }
 
     fn dash_connects(&self, j: usize) -> bool {
@@ -121,9 +119,8 @@ impl Ctx<'_, '_> {
             return false;
         }
         let (l, r) = (&toks[j - 1], &toks[j + 1]);
-        let country = |t: &super::sentences::Tok| {
-            t.class == TokClass::Word && (t.strong || t.word == "中")
-        };
+        let country =
+            |t: &super::sentences::Tok| t.class == TokClass::Word && (t.strong || t.word == "中");
         country(l) && country(r)
     }
 
@@ -310,7 +307,11 @@ impl Ctx<'_, '_> {
         let lex = self.lex;
         let t = &s.toks[ti];
         let ns_ok = |t: &super::sentences::Tok| {
-            (t.tag == "ns" || lex.known.get(t.word).is_some_and(|k| k.kind == NodeKind::Place))
+            (t.tag == "ns"
+                || lex
+                    .known
+                    .get(t.word)
+                    .is_some_and(|k| k.kind == NodeKind::Place))
                 && !lex.weak_place.contains(t.word)
                 && !lex.false_anchor.contains(t.word)
         };
@@ -320,8 +321,7 @@ impl Ctx<'_, '_> {
         }
         if n == 1 && ti > 0 {
             let p = &s.toks[ti - 1];
-            if p.class == TokClass::Word && p.e - p.s >= 2 && ns_ok(p) && !self.tok_taken(ti - 1)
-            {
+            if p.class == TokClass::Word && p.e - p.s >= 2 && ns_ok(p) && !self.tok_taken(ti - 1) {
                 return Some(p.s);
             }
         }
@@ -387,6 +387,17 @@ impl Ctx<'_, '_> {
                 }
                 if let Some(kn) = self.lex.known.get(s.slice(toks[i].s, toks[k].e)) {
                     best = Some((toks[k].e, kn));
+                }
+            }
+            // a known name at the start of a longer token (中国科学院|自动化研究所)
+            if best.is_none() {
+                let t = &toks[i];
+                let n = t.e - t.s;
+                for k in (2..n.min(self.lex.max_known_chars + 1)).rev() {
+                    if let Some(kn) = self.lex.known.get(s.slice(t.s, t.s + k)) {
+                        best = Some((t.s + k, kn));
+                        break;
+                    }
                 }
             }
             if let Some((e, kn)) = best {
@@ -573,11 +584,10 @@ impl Ctx<'_, '_> {
             return;
         }
         // a known name plus a bare suffix (中基协基金备案) is not a name of its own
-        if knowns
-            .iter()
-            .any(|k| k.start == ms && k.end == me && !k.class)
-            && !a.branch
-            && !a.gov
+        if a.kind == NodeKind::Institution
+            && knowns
+                .iter()
+                .any(|k| k.start == ms && k.end == me && !k.class)
         {
             c.void = true;
             return;
@@ -587,7 +597,7 @@ impl Ctx<'_, '_> {
         let mut ti = s.tok_at(ms);
         while ti < s.toks.len() && s.toks[ti].e <= me {
             let t = &s.toks[ti];
-            let placeish = (t.tag == "ns" && t.strong)
+            let placeish = ((t.tag == "ns" || self.lex.place_word.contains(t.word)) && t.strong)
                 || matches!(t.word, "国家" | "省" | "市" | "区" | "县" | "中国")
                 || t.class == TokClass::Level;
             if !placeish || t.s != core {
@@ -606,7 +616,9 @@ impl Ctx<'_, '_> {
             return;
         }
         let chained = hits.iter().any(|&(_, he, _)| he > ms && he <= me)
-            || knowns.iter().any(|k| k.start >= ms && k.end <= me && !k.class);
+            || knowns
+                .iter()
+                .any(|k| k.start >= ms && k.end <= me && !k.class);
         let strong_tok = {
             let (mut i, mut any) = (s.tok_at(ms), false);
             while i < s.toks.len() && s.toks[i].s < me {
@@ -674,7 +686,13 @@ pub(crate) fn find(
 
     // longest first; equal extents by source priority
     let mut order: Vec<usize> = (0..cands.len()).collect();
-    order.sort_by_key(|&i| (std::cmp::Reverse(cands[i].len()), cands[i].priority(), cands[i].start));
+    order.sort_by_key(|&i| {
+        (
+            std::cmp::Reverse(cands[i].len()),
+            cands[i].priority(),
+            cands[i].start,
+        )
+    });
     let mut kept: Vec<usize> = Vec::new();
     for &i in &order {
         if kept.iter().all(|&k| !cands[k].overlaps(&cands[i])) {
@@ -733,7 +751,12 @@ pub(crate) fn find(
             continue;
         }
         let idx = mentions.len();
-        mentions.push(Mention::new(c.kind, sent.slice(c.start, c.end), c.start, c.end));
+        mentions.push(Mention::new(
+            c.kind,
+            sent.slice(c.start, c.end),
+            c.start,
+            c.end,
+        ));
         {
             let m = &mut mentions[idx];
             m.subtype = c.subtype;
@@ -753,7 +776,10 @@ pub(crate) fn find(
             .collect();
         if c.kind == NodeKind::Program {
             for o in inner.iter().filter(|o| o.kind == NodeKind::Organization) {
-                if mentions.iter().any(|m| m.start == o.start && m.end == o.end) {
+                if mentions
+                    .iter()
+                    .any(|m| m.start == o.start && m.end == o.end)
+                {
                     continue;
                 }
                 let mut m = Mention::new(o.kind, sent.slice(o.start, o.end), o.start, o.end);
@@ -770,8 +796,9 @@ pub(crate) fn find(
             .iter()
             .filter(|o| {
                 o.start == c.start
-                    && o.end < c.anchor_e
-                    && sent.toks[sent.tok_at(o.end - 1)].e == o.end
+                    && o.end < c.anchor_s
+                    && (sent.toks[sent.tok_at(o.end - 1)].e == o.end
+                        || matches!(o.src, Src::Known(_)))
                     && match o.src {
                         Src::Known(_) => true,
                         Src::Anchor(a) => {

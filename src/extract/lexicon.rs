@@ -92,6 +92,7 @@ pub struct Lexicon {
     pub program_class: FxSet<&'static str>,
     pub quantity_word: FxSet<&'static str>,
     pub region: FxSet<&'static str>,
+    pub place_word: FxSet<&'static str>,
     /// Canonical names and aliases → the known entity.
     pub known: FxMap<&'static str, Known>,
     /// Per `aliases.tsv` entry: its aliases.
@@ -122,7 +123,10 @@ impl Lexicon {
         let mut max_anchor_chars = 0;
         for line in data_lines(ANCHORS) {
             let cols: Vec<&'static str> = line.split('\t').collect();
-            assert!(cols.len() == 4, "anchors.tsv: four columns expected in `{line}`");
+            assert!(
+                cols.len() == 4,
+                "anchors.tsv: four columns expected in `{line}`"
+            );
             let flags: Vec<&str> = cols[3].split(',').map(str::trim).collect();
             let has = |f: &str| flags.contains(&f);
             let a = Anchor {
@@ -167,7 +171,10 @@ impl Lexicon {
         let mut max_known_chars = 0;
         for (entry, line) in data_lines(ALIASES).enumerate() {
             let cols: Vec<&'static str> = line.split('\t').collect();
-            assert!(cols.len() == 3, "aliases.tsv: three columns expected in `{line}`");
+            assert!(
+                cols.len() == 3,
+                "aliases.tsv: three columns expected in `{line}`"
+            );
             let (kind, class) = match cols[1].split_once(':') {
                 Some((k, "class")) => (parse_kind(k), true),
                 Some((_, other)) => panic!("aliases.tsv: unknown flag `{other}`"),
@@ -209,6 +216,7 @@ impl Lexicon {
             program_class: take("program_class"),
             quantity_word: take("quantity_word"),
             region: take("region"),
+            place_word: take("place_word"),
             known,
             known_aliases,
             max_known_chars,

@@ -18,7 +18,7 @@ pub mod targets;
 
 use crate::model::{entity_id, target_id, Edge, EdgeLabel, Evidence, Node, NodeKind, Props};
 use lexicon::{Known, Lexicon};
-use sentences::{Field, Sent, SentenceSpan, TokClass};
+use sentences::{Field, Sent, SentenceSpan};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -428,9 +428,9 @@ impl<'g> Builder<'g> {
             return;
         };
         // the subject is a name found in the sentence, or a class
-        let named = mentions
-            .iter()
-            .position(|m| !m.nested && m.start <= *ss && *se <= m.end && m.kind != NodeKind::Document);
+        let named = mentions.iter().position(|m| {
+            !m.nested && m.start <= *ss && *se <= m.end && m.kind != NodeKind::Document
+        });
         let sid = match named {
             Some(i) => Some(ids[i].clone()),
             None => class_node(lex, subject).map(|n| {

@@ -186,12 +186,28 @@ impl<'a> Sent<'a> {
             } else if lex.stop.contains(t.word)
                 || matches!(
                     t.tag,
-                    "p" | "c" | "u" | "uj" | "ul" | "uz" | "ug" | "ud" | "uv" | "y" | "e" | "o"
-                        | "r" | "rr" | "rz"
+                    "p" | "c"
+                        | "u"
+                        | "uj"
+                        | "ul"
+                        | "uz"
+                        | "ug"
+                        | "ud"
+                        | "uv"
+                        | "y"
+                        | "e"
+                        | "o"
+                        | "r"
+                        | "rr"
+                        | "rz"
                 )
             {
                 TokClass::Stop
-            } else if !t.word.chars().all(|c| is_han(c) || c.is_ascii_alphanumeric()) {
+            } else if !t
+                .word
+                .chars()
+                .all(|c| is_han(c) || c.is_ascii_alphanumeric())
+            {
                 // mixed punctuation runs (`——`, `[`): treat like punctuation
                 TokClass::Punct(first)
             } else {
@@ -201,11 +217,12 @@ impl<'a> Sent<'a> {
                 && !lex.weak_place.contains(t.word)
                 && (matches!(t.tag, "ns" | "nr" | "nt" | "nrt" | "nrfg" | "eng")
                     || (t.tag == "x" && n >= 2 && t.word.chars().all(is_han))
+                    || lex.place_word.contains(t.word)
                     || t.word == "国家"
                     || t.word == "中国"
                     || lex.known.get(t.word).is_some_and(|k| !k.class));
-            let verbish = matches!(t.tag, "v" | "vd" | "vg" | "ad" | "d")
-                || lex.clause_verb.contains(t.word);
+            let verbish =
+                matches!(t.tag, "v" | "vd" | "vg" | "ad" | "d") || lex.clause_verb.contains(t.word);
             toks.push(Tok {
                 word: t.word,
                 tag: t.tag,
@@ -277,7 +294,9 @@ fn pair_brackets(chars: &[char]) -> Vec<Option<u32>> {
             _ => None,
         };
         match c {
-            '（' | '(' | '《' | '〈' | '“' | '‘' | '「' | '『' | '【' | '〔' => stack.push((c, i)),
+            '（' | '(' | '《' | '〈' | '“' | '‘' | '「' | '『' | '【' | '〔' => {
+                stack.push((c, i))
+            }
             '"' => match ascii_quote.take() {
                 Some(o) => {
                     pair[o] = Some(i as u32);

@@ -51,7 +51,8 @@ fn parse_num(s: &str) -> Option<f64> {
 /// Finds the targets of a sentence; `taken` marks characters used by documents.
 pub(crate) fn find(lex: &Lexicon, sent: &Sent<'_>, taken: &[bool]) -> Vec<TargetMention> {
     let text = sent.text;
-    if !text.bytes().any(|b| b.is_ascii_digit()) && !text.chars().any(|c| ('０'..='９').contains(&c))
+    if !text.bytes().any(|b| b.is_ascii_digit())
+        && !text.chars().any(|c| ('０'..='９').contains(&c))
     {
         return Vec::new();
     }
@@ -77,7 +78,10 @@ pub(crate) fn find(lex: &Lexicon, sent: &Sent<'_>, taken: &[bool]) -> Vec<Target
         let yu = caps.name("yu").map(|p| p.as_str());
         let post = caps.name("post").map(|p| p.as_str());
         // years, dates, versions, numbers without a unit or qualifier
-        if matches!(next, Some('年' | '月' | '日' | '号' | '届' | '级' | '版' | '期' | '.')) && unit.is_none()
+        if matches!(
+            next,
+            Some('年' | '月' | '日' | '号' | '届' | '级' | '版' | '期' | '.')
+        ) && unit.is_none()
         {
             continue;
         }
