@@ -119,9 +119,11 @@ impl Ctx<'_, '_> {
             return false;
         }
         let (l, r) = (&toks[j - 1], &toks[j + 1]);
-        let country =
-            |t: &super::sentences::Tok| t.class == TokClass::Word && (t.strong || t.word == "中");
-        country(l) && country(r)
+        let country = |t: &super::sentences::Tok| {
+            t.class == TokClass::Word
+                && (t.strong || t.word == "中" || self.lex.country_char.contains(t.word))
+        };
+        country(l) && (country(r) || (r.class == TokClass::Word && r.tag == "j"))
     }
 
     /// Grows a name leftwards from token `first` (included).
@@ -193,7 +195,14 @@ impl Ctx<'_, '_> {
                     g.stop = Stop::Word;
                     if allow_conj && i > 0 && i + 1 < toks.len() {
                         let r = &toks[i + 1];
-                        if !r.strong && r.class == TokClass::Word && self.includable(i - 1) {
+                        let r_starts_name = r.strong || matches!(r.word, "市" | "省" | "区" | "县");
+                        // the part before 与 must not be a whole name (市科技局与市财政局)
+                        let l_is_name = self.ends_name(toks[i - 1].e);
+                        if !r_starts_name
+                            && !l_is_name
+                            && r.class == TokClass::Word
+                            && self.includable(i - 1)
+                        {
                             let l = self.grow_left(i - 1, false);
                             let lt = &toks[s.tok_at(l.start)];
                             if lt.strong && l.stop != Stop::Level {
@@ -214,7 +223,11 @@ impl Ctx<'_, '_> {
                         break;
                     }
                     // 在…中 (a postposition), unlike 中德, 中—泰
-                    if t.word == "中" && !toks.get(i + 1).is_some_and(|r| r.strong) {
+                    if t.word == "中"
+                        && !toks
+                            .get(i + 1)
+                            .is_some_and(|r| r.strong || self.lex.country_char.contains(r.word))
+                    {
                         g.stop = Stop::Word;
                         break;
                     }
@@ -294,6 +307,17 @@ impl Ctx<'_, '_> {
         hits
     }
 
+    /// Does a name suffix or a known name end at character `e`?
+    fn ends_name(&self, e: usize) -> bool {
+        let s = self.sent;
+        let lex = self.lex;
+        let max = lex.max_anchor_chars.max(lex.max_known_chars).min(e);
+        (1..=max).any(|k| {
+            let w = s.slice(e - k, e);
+            lex.known.contains_key(w) || lex.anchors.get(w).is_some_and(|a| !a.ns)
+        })
+    }
+
     /// Does token `ti` end with a word that only looks like a suffix (空间布局, 内部)?
     fn ends_with_false_anchor(&self, ti: usize) -> bool {
         let t = &self.sent.toks[ti];
@@ -332,6 +356,14 @@ impl Ctx<'_, '_> {
         let s = self.sent;
         let hits = self.anchor_hits();
         for &(hs, he, a) in &hits {
+            // a city or district right before a noun modifies it (青岛市职工…): not a
+            // place of its own
+            if a.ns && he < s.len() {
+                let n = &s.toks[s.tok_at(he)];
+                if n.class == TokClass::Word && !n.verbish && !self.taken[n.s] {
+                    continue;
+                }
+            }
             let (start, grow) = if a.ns {
                 (
                     hs,
@@ -481,11 +513,14 @@ impl Ctx<'_, '_> {
                 if t.class != TokClass::Word {
                     break;
                 }
-                if lex.org_class.contains(t.word) {
+                let ends = |set: &super::lexicon::FxSet<&'static str>| {
+                    set.contains(t.word) || set.iter().any(|c| t.word.ends_with(c))
+                };
+                if ends(&lex.org_class) {
                     kind = Some(NodeKind::Organization);
                     break;
                 }
-                if lex.inst_class.contains(t.word) {
+                if ends(&lex.inst_class) {
                     kind = Some(NodeKind::Institution);
                     break;
                 }
@@ -594,20 +629,27 @@ impl Ctx<'_, '_> {
         }
         // the class test: strip places, 国家/省/市 and level words from the front
         let mut core = ms;
+        let mut proper = false;
         let mut ti = s.tok_at(ms);
         while ti < s.toks.len() && s.toks[ti].e <= me {
             let t = &s.toks[ti];
-            let placeish = ((t.tag == "ns" || self.lex.place_word.contains(t.word)) && t.strong)
-                || matches!(t.word, "国家" | "省" | "市" | "区" | "县" | "中国")
-                || t.class == TokClass::Level;
-            if !placeish || t.s != core {
+            let place = ((t.tag == "ns" || self.lex.place_word.contains(t.word)) && t.strong)
+                || t.word == "中国";
+            let level =
+                matches!(t.word, "国家" | "省" | "市" | "区" | "县") || t.class == TokClass::Level;
+            if !(place || level) || t.s != core {
                 break;
             }
+            proper |= place;
             core = t.e;
             ti += 1;
         }
         let head = s.slice(core, c.anchor_e);
-        if lex.generic.contains(head) || lex.generic.contains(s.slice(ms, c.anchor_e)) {
+        // 山东省重点实验室, 国家实验室: classes; 青岛大学, 青岛港集团: names
+        let bare = c.anchor_e - core == a.chars;
+        if (lex.generic.contains(head) && !(bare && proper))
+            || lex.generic.contains(s.slice(ms, c.anchor_e))
+        {
             c.class = true;
             return;
         }
@@ -622,7 +664,9 @@ impl Ctx<'_, '_> {
         let strong_tok = {
             let (mut i, mut any) = (s.tok_at(ms), false);
             while i < s.toks.len() && s.toks[i].s < me {
-                any |= s.toks[i].strong;
+                let t = &s.toks[i];
+                // a locality word names a zone (西海岸新区)
+                any |= t.strong || (a.zone && t.tag == "s" && t.class == TokClass::Word);
                 i += 1;
             }
             any
@@ -649,7 +693,9 @@ impl Ctx<'_, '_> {
             }
         }
         let modifier = me - eff;
-        c.named = if a.strong {
+        c.named = if a.legal {
+            modifier >= 2 || distinctive
+        } else if a.strong {
             distinctive
         } else if a.kind == NodeKind::Program {
             distinctive || modifier >= 3

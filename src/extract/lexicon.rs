@@ -61,6 +61,8 @@ pub struct Anchor {
     pub strong: bool,
     /// A development zone: may be the parent of a name inside it.
     pub zone: bool,
+    /// A legal form (…有限公司): what it ends is a registered name.
+    pub legal: bool,
 }
 
 /// A known entity (from `aliases.tsv`).
@@ -93,6 +95,7 @@ pub struct Lexicon {
     pub quantity_word: FxSet<&'static str>,
     pub region: FxSet<&'static str>,
     pub place_word: FxSet<&'static str>,
+    pub country_char: FxSet<&'static str>,
     /// Canonical names and aliases → the known entity.
     pub known: FxMap<&'static str, Known>,
     /// Per `aliases.tsv` entry: its aliases.
@@ -140,6 +143,7 @@ impl Lexicon {
                 token: has("token"),
                 strong: has("strong"),
                 zone: has("zone"),
+                legal: has("legal"),
             };
             max_anchor_chars = max_anchor_chars.max(a.chars);
             anchors.insert(a.suffix, a);
@@ -217,6 +221,7 @@ impl Lexicon {
             quantity_word: take("quantity_word"),
             region: take("region"),
             place_word: take("place_word"),
+            country_char: take("country_char"),
             known,
             known_aliases,
             max_known_chars,

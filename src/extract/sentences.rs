@@ -184,6 +184,7 @@ impl<'a> Sent<'a> {
             } else if lex.level.contains(t.word) {
                 TokClass::Level
             } else if lex.stop.contains(t.word)
+                || stop_compound(lex, t.word)
                 || matches!(
                     t.tag,
                     "p" | "c"
@@ -273,6 +274,17 @@ impl<'a> Sent<'a> {
             TokClass::Punct('，' | ',' | '；' | ';' | '：' | ':' | '。' | '！' | '？' | '!' | '?')
         )
     }
+}
+
+/// A token made of two stop words (积极争取, 全力推进): a stop word itself.
+fn stop_compound(lex: &Lexicon, w: &str) -> bool {
+    let n = w.chars().count();
+    if !(3..=6).contains(&n) {
+        return false;
+    }
+    w.char_indices()
+        .skip(1)
+        .any(|(b, _)| lex.stop.contains(&w[..b]) && lex.stop.contains(&w[b..]))
 }
 
 fn pair_brackets(chars: &[char]) -> Vec<Option<u32>> {
