@@ -1,7 +1,7 @@
 //! Policy documents: `《…》` titles, and plans named without brackets after a verb of
 //! issuing (编制“十四五”科技创新专项规划, 出台…管理办法, 制定…改革方案).
 
-use super::lexicon::Lexicon;
+use super::lexicon::{flag, Lexicon};
 use super::sentences::{Sent, TokClass};
 use super::Mention;
 use crate::model::NodeKind;
@@ -63,13 +63,13 @@ fn unbracketed(lex: &Lexicon, sent: &Sent<'_>, taken: &mut [bool], out: &mut Vec
     let toks = &sent.toks;
     let mut i = 0;
     while i < toks.len() {
-        if !lex.issue.contains(toks[i].word) || taken[toks[i].s] {
+        if toks[i].flags & flag::ISSUE == 0 || taken[toks[i].s] {
             i += 1;
             continue;
         }
         // a chain of issuing verbs (修订出台)
         let mut j = i + 1;
-        while j < toks.len() && lex.issue.contains(toks[j].word) {
+        while j < toks.len() && toks[j].flags & flag::ISSUE != 0 {
             j += 1;
         }
         // items separated by 、 up to 等 or the end of the clause

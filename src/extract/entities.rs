@@ -8,7 +8,7 @@
 //! (技术创新中心, 省级临床医学中心) and are not named entities.
 
 use super::aliases::{apposition_at, ShortForm};
-use super::lexicon::{Anchor, Known, Lexicon};
+use super::lexicon::{flag, pair_key, Anchor, Known, Lexicon};
 use super::sentences::{Sent, TokClass};
 use super::Mention;
 use crate::model::NodeKind;
@@ -121,7 +121,7 @@ impl Ctx<'_, '_> {
         let (l, r) = (&toks[j - 1], &toks[j + 1]);
         let country = |t: &super::sentences::Tok| {
             t.class == TokClass::Word
-                && (t.strong || t.word == "中" || self.lex.country_char.contains(t.word))
+                && (t.strong || t.word == "中" || t.flags & flag::COUNTRY_CHAR != 0)
         };
         country(l) && (country(r) || (r.class == TokClass::Word && r.tag == "j"))
     }
@@ -226,7 +226,7 @@ impl Ctx<'_, '_> {
                     if t.word == "中"
                         && !toks
                             .get(i + 1)
-                            .is_some_and(|r| r.strong || self.lex.country_char.contains(r.word))
+                            .is_some_and(|r| r.strong || r.flags & flag::COUNTRY_CHAR != 0)
                     {
                         g.stop = Stop::Word;
                         break;
@@ -274,6 +274,12 @@ impl Ctx<'_, '_> {
                 continue;
             }
             let e = t.e;
+            let last = s.chars[e - 1];
+            if !lex.anchor_last1.contains(&last)
+                && !(e >= 2 && lex.anchor_last2.contains(&pair_key(s.chars[e - 2], last)))
+            {
+                continue;
+            }
             let maxk = lex.max_anchor_chars.min(e);
             for k in (1..=maxk).rev() {
                 let st = e - k;
@@ -299,11 +305,16 @@ impl Ctx<'_, '_> {
             }
         }
         // an anchor inside a longer one (中心 in 中心支行) is no anchor
-        let all = hits.clone();
-        hits.retain(|&(hs, he, _)| {
-            !all.iter()
-                .any(|&(os, oe, _)| os <= hs && he <= oe && (os, oe) != (hs, he) && oe - os > 1)
-        });
+        let keep: Vec<bool> = hits
+            .iter()
+            .map(|&(hs, he, _)| {
+                !hits
+                    .iter()
+                    .any(|&(os, oe, _)| os <= hs && he <= oe && (os, oe) != (hs, he) && oe - os > 1)
+            })
+            .collect();
+        let mut k = keep.into_iter();
+        hits.retain(|_| k.next().unwrap_or(true));
         hits
     }
 
@@ -406,7 +417,14 @@ impl Ctx<'_, '_> {
         let s = self.sent;
         let toks = &s.toks;
         for i in 0..toks.len() {
-            if toks[i].class != TokClass::Word || self.tok_taken(i) {
+            if toks[i].class != TokClass::Word
+                || self.tok_taken(i)
+                || toks[i].s + 1 >= s.len()
+                || !self
+                    .lex
+                    .known_first2
+                    .contains(&pair_key(s.chars[toks[i].s], s.chars[toks[i].s + 1]))
+            {
                 continue;
             }
             let mut best = None;
@@ -460,6 +478,7 @@ impl Ctx<'_, '_> {
     /// Quoted names “…”: programmes unless a suffix makes them something else.
     fn quote_cands(&self, out: &mut Vec<Cand>) {
         let s = self.sent;
+        let mut outer_end = 0;
         for (o, &c) in s.chars.iter().enumerate() {
             if !matches!(c, '“' | '「' | '『' | '"') || self.taken[o] {
                 continue;
@@ -467,13 +486,12 @@ impl Ctx<'_, '_> {
             let Some(close) = s.pair[o].map(|p| p as usize) else {
                 continue;
             };
-            if close <= o + 2 || close - o > 41 {
+            // a closing ASCII quote, or one inside another quotation (part of that one)
+            if close <= o || o < outer_end {
                 continue;
             }
-            // inside another quotation: part of that one
-            if s.chars[..o].iter().enumerate().any(|(q, &qc)| {
-                matches!(qc, '“' | '「' | '『') && s.pair[q].is_some_and(|p| p as usize > close)
-            }) {
+            outer_end = close;
+            if close <= o + 2 || close - o > 41 {
                 continue;
             }
             out.push(Cand {

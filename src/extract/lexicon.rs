@@ -65,6 +65,25 @@ pub struct Anchor {
     pub legal: bool,
 }
 
+/// Bits of [`Lexicon::flags`]: which word lists a word is in (one lookup per token).
+pub mod flag {
+    pub const STOP: u16 = 1;
+    pub const LEVEL: u16 = 2;
+    pub const CLAUSE_VERB: u16 = 4;
+    pub const WEAK_PLACE: u16 = 8;
+    pub const PLACE_WORD: u16 = 16;
+    /// A known name that is not a class.
+    pub const KNOWN_NAME: u16 = 32;
+    pub const COUNTRY_CHAR: u16 = 64;
+    pub const ISSUE: u16 = 128;
+    pub const ACTION: u16 = 256;
+}
+
+/// Two characters packed into one key (for the cheap pre-checks).
+pub fn pair_key(a: char, b: char) -> u64 {
+    ((a as u64) << 32) | b as u64
+}
+
 /// A known entity (from `aliases.tsv`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Known {
@@ -101,6 +120,16 @@ pub struct Lexicon {
     /// Per `aliases.tsv` entry: its aliases.
     pub known_aliases: Vec<Vec<&'static str>>,
     pub max_known_chars: usize,
+    /// Word → [`flag`] bits.
+    pub word_flags: FxMap<&'static str, u16>,
+    /// Last characters of anchors, first characters of known names (cheap pre-checks).
+    pub anchor_last: FxSet<char>,
+    pub known_first: FxSet<char>,
+    /// One-character anchors, and the last two characters of longer ones.
+    pub anchor_last1: FxSet<char>,
+    pub anchor_last2: FxSet<u64>,
+    /// The first two characters of known names.
+    pub known_first2: FxSet<u64>,
 }
 
 fn parse_kind(s: &str) -> NodeKind {
@@ -202,17 +231,75 @@ impl Lexicon {
             known_aliases.push(aliases);
         }
 
+        let stop = take("stop");
+        let level = take("level");
+        let clause_verb = take("clause_verb");
+        let weak_place = take("weak_place");
+        let place_word = take("place_word");
+        let country_char = take("country_char");
+        let issue = take("issue");
+        let action = take("action");
+        let mut word_flags: FxMap<&'static str, u16> = FxMap::default();
+        for (set, bit) in [
+            (&stop, flag::STOP),
+            (&level, flag::LEVEL),
+            (&clause_verb, flag::CLAUSE_VERB),
+            (&weak_place, flag::WEAK_PLACE),
+            (&place_word, flag::PLACE_WORD),
+            (&country_char, flag::COUNTRY_CHAR),
+            (&issue, flag::ISSUE),
+            (&action, flag::ACTION),
+        ] {
+            for w in set.iter() {
+                *word_flags.entry(w).or_default() |= bit;
+            }
+        }
+        for (name, k) in &known {
+            if !k.class {
+                *word_flags.entry(name).or_default() |= flag::KNOWN_NAME;
+            }
+        }
+        let anchor_last = anchors
+            .keys()
+            .filter_map(|a: &&str| a.chars().last())
+            .collect();
+        let known_first = known
+            .keys()
+            .filter_map(|a: &&str| a.chars().next())
+            .collect();
+        let mut anchor_last1 = FxSet::default();
+        let mut anchor_last2 = FxSet::default();
+        for a in anchors.keys() {
+            let cs: Vec<char> = a.chars().collect();
+            match cs.len() {
+                0 => {}
+                1 => {
+                    anchor_last1.insert(cs[0]);
+                }
+                n => {
+                    anchor_last2.insert(pair_key(cs[n - 2], cs[n - 1]));
+                }
+            }
+        }
+        let known_first2 = known
+            .keys()
+            .filter_map(|a: &&str| {
+                let mut it = a.chars();
+                Some(pair_key(it.next()?, it.next()?))
+            })
+            .collect();
+
         Lexicon {
             anchors,
             max_anchor_chars,
-            stop: take("stop"),
-            clause_verb: take("clause_verb"),
-            level: take("level"),
+            stop,
+            clause_verb,
+            level,
             generic: take("generic"),
-            weak_place: take("weak_place"),
+            weak_place,
             false_anchor: take("false_anchor"),
-            issue: take("issue"),
-            action: take("action"),
+            issue,
+            action,
             doc_suffix,
             max_doc_suffix_chars,
             org_class: take("org_class"),
@@ -220,12 +307,23 @@ impl Lexicon {
             program_class: take("program_class"),
             quantity_word: take("quantity_word"),
             region: take("region"),
-            place_word: take("place_word"),
-            country_char: take("country_char"),
+            place_word,
+            country_char,
             known,
             known_aliases,
             max_known_chars,
+            word_flags,
+            anchor_last,
+            known_first,
+            anchor_last1,
+            anchor_last2,
+            known_first2,
         }
+    }
+
+    /// The [`flag`] bits of a word.
+    pub fn flags(&self, w: &str) -> u16 {
+        self.word_flags.get(w).copied().unwrap_or(0)
     }
 
     /// The aliases of a known entity (not including its canonical name).

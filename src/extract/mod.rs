@@ -16,11 +16,10 @@ pub mod segment;
 pub mod sentences;
 pub mod targets;
 
-use crate::model::{entity_id, target_id, Edge, EdgeLabel, Evidence, Node, NodeKind, Props};
-use lexicon::{Known, Lexicon};
-use sentences::{Field, Sent, SentenceSpan};
+use crate::model::{entity_id, target_id, Edge, EdgeLabel, Node, NodeKind, Props};
+use lexicon::{flag, FxMap, Known, Lexicon};
+use sentences::{Field, Sent, SentBuffers, SentenceSpan};
 use serde_json::{json, Value};
-use std::collections::HashMap;
 use std::sync::Arc;
 use targets::TargetMention;
 
@@ -123,7 +122,6 @@ pub(crate) fn analyse(lex: &'static Lexicon, sent: &Sent<'_>) -> Analysis {
 /// its clause (a chain of issuing verbs is kept whole: 修订出台), `发挥…作用` as a frame, and
 /// for a place after 在/于 the first verb after it.
 pub(crate) fn governing_verb(
-    lex: &Lexicon,
     sent: &Sent<'_>,
     start: usize,
     end: usize,
@@ -153,14 +151,14 @@ pub(crate) fn governing_verb(
             locative = true;
             break;
         }
-        if lex.issue.contains(t.word) {
+        if t.flags & flag::ISSUE != 0 {
             let mut a = i;
-            while a > 0 && lex.issue.contains(toks[a - 1].word) {
+            while a > 0 && toks[a - 1].flags & flag::ISSUE != 0 {
                 a -= 1;
             }
             return Some(sent.slice(toks[a].s, t.e).to_string());
         }
-        if lex.action.contains(t.word) {
+        if t.flags & flag::ACTION != 0 {
             if t.word == "发挥" {
                 let after = sent.tok_at(end.min(sent.len() - 1));
                 let frame = (after..toks.len())
@@ -177,7 +175,7 @@ pub(crate) fn governing_verb(
         let mut k = sent.tok_at(end);
         while k < toks.len() && !sent.is_clause_break(k) {
             let t = &toks[k];
-            if lex.action.contains(t.word) && !others.iter().any(|&(s, e)| s <= t.s && t.e <= e) {
+            if t.flags & flag::ACTION != 0 && !others.iter().any(|&(s, e)| s <= t.s && t.e <= e) {
                 return Some(toks[k].word.to_string());
             }
             k += 1;
@@ -196,14 +194,20 @@ struct Builder<'g> {
     document: &'g str,
     goal: &'g str,
     nodes: Vec<Node>,
-    node_at: HashMap<String, usize>,
+    node_at: FxMap<String, u32>,
     edges: Vec<Edge>,
-    edge_at: HashMap<(String, EdgeLabel, String), usize>,
-    /// goal → target edges by target (to upgrade `mentions` to a stronger label).
-    goal_edge_at: HashMap<String, usize>,
+    /// How often each edge was stated (`props.mentions` when more than once).
+    counts: Vec<u32>,
+    /// Edges by (source, label, target) node index ([`GOAL`] for the goal).
+    edge_at: FxMap<(u32, EdgeLabel, u32), usize>,
+    /// goal → node edges by node (to upgrade `mentions` to a stronger label).
+    goal_edge_at: FxMap<u32, usize>,
     aliases: Vec<Alias>,
-    target_seen: HashMap<String, usize>,
+    target_seen: FxMap<String, usize>,
 }
+
+/// The goal's index in [`Builder`] edge keys.
+const GOAL: u32 = u32::MAX;
 
 struct Where<'s> {
     field: Field,
@@ -217,50 +221,47 @@ impl<'g> Builder<'g> {
             document,
             goal,
             nodes: Vec::new(),
-            node_at: HashMap::new(),
+            node_at: FxMap::default(),
             edges: Vec::new(),
-            edge_at: HashMap::new(),
-            goal_edge_at: HashMap::new(),
+            counts: Vec::new(),
+            edge_at: FxMap::default(),
+            goal_edge_at: FxMap::default(),
             aliases: Vec::new(),
-            target_seen: HashMap::new(),
+            target_seen: FxMap::default(),
         }
     }
 
-    fn evidence(&self, w: &Where<'_>, ms: usize, me: usize) -> Value {
-        let ev = Evidence {
-            document: self.document.to_string(),
-            goal: self.goal.to_string(),
-            field: w.field.as_str().to_string(),
-            sentence: w.sentence.to_string(),
-            start: w.span.char_start,
-            end: w.span.char_end,
-            mention_start: ms,
-            mention_end: me,
-        };
-        serde_json::to_value(ev).expect("evidence serialises")
-    }
-
-    fn node(&mut self, node: Node) -> String {
-        let id = node.id.clone();
-        if !self.node_at.contains_key(&id) {
-            self.node_at.insert(id.clone(), self.nodes.len());
-            self.nodes.push(node);
+    fn node(&mut self, node: Node) -> u32 {
+        if let Some(&i) = self.node_at.get(&node.id) {
+            return i;
         }
-        id
+        let i = self.nodes.len() as u32;
+        self.node_at.insert(node.id.clone(), i);
+        self.nodes.push(node);
+        i
     }
 
-    fn alias(&mut self, name: &str, node_id: &str) {
+    fn id(&self, ix: u32) -> &str {
+        if ix == GOAL {
+            self.goal
+        } else {
+            &self.nodes[ix as usize].id
+        }
+    }
+
+    fn alias(&mut self, name: &str, node: u32) {
         if name.is_empty() {
             return;
         }
+        let node_id = &self.nodes[node as usize].id;
         if !self
             .aliases
             .iter()
-            .any(|a| a.name == name && a.node_id == node_id)
+            .any(|a| a.name == name && a.node_id == *node_id)
         {
             self.aliases.push(Alias {
                 name: name.to_string(),
-                node_id: node_id.to_string(),
+                node_id: node_id.clone(),
             });
         }
     }
@@ -268,57 +269,76 @@ impl<'g> Builder<'g> {
     /// Adds an edge with evidence; a repeat only counts (`props.mentions`).
     fn edge(
         &mut self,
-        source: &str,
+        source: u32,
         label: EdgeLabel,
-        target: &str,
-        evidence: Value,
+        target: u32,
+        evidence: impl FnOnce() -> Value,
         action: Option<String>,
     ) {
-        let from_goal = source == self.goal;
         let strength = |l: EdgeLabel| u8::from(l != EdgeLabel::Mentions);
-        if from_goal {
-            if let Some(&i) = self.goal_edge_at.get(target) {
+        if source == GOAL {
+            if let Some(&i) = self.goal_edge_at.get(&target) {
+                self.counts[i] += 1;
                 let e = &mut self.edges[i];
-                let n = e.props.get("mentions").and_then(Value::as_u64).unwrap_or(1);
-                e.props.insert("mentions".into(), json!(n + 1));
                 if strength(label) > strength(e.label) {
                     // a governing verb later in the goal: the stronger relation, its evidence
-                    let key_old = (source.to_string(), e.label, target.to_string());
-                    self.edge_at.remove(&key_old);
+                    self.edge_at.remove(&(source, e.label, target));
                     e.label = label;
-                    e.props.insert("evidence".into(), evidence);
+                    e.props.insert("evidence".into(), evidence());
                     if let Some(a) = action {
-                        e.props.insert("action".into(), json!(a));
+                        e.props.insert("action".into(), Value::String(a));
                     }
-                    self.edge_at
-                        .insert((source.to_string(), label, target.to_string()), i);
+                    self.edge_at.insert((source, label, target), i);
                 }
                 return;
             }
         }
-        let key = (source.to_string(), label, target.to_string());
+        let key = (source, label, target);
         if let Some(&i) = self.edge_at.get(&key) {
-            let e = &mut self.edges[i];
-            let n = e.props.get("mentions").and_then(Value::as_u64).unwrap_or(1);
-            e.props.insert("mentions".into(), json!(n + 1));
+            self.counts[i] += 1;
             return;
         }
-        let mut e = Edge::new(source, label, target);
-        e.props.insert("evidence".into(), evidence);
+        let mut e = Edge::new(self.id(source), label, self.id(target));
+        e.props.insert("evidence".into(), evidence());
         if let Some(a) = action {
-            e.props.insert("action".into(), json!(a));
+            e.props.insert("action".into(), Value::String(a));
         }
-        e.props.insert("mentions".into(), json!(1));
         self.edge_at.insert(key, self.edges.len());
-        if from_goal {
-            self.goal_edge_at
-                .insert(target.to_string(), self.edges.len());
+        if source == GOAL {
+            self.goal_edge_at.insert(target, self.edges.len());
         }
         self.edges.push(e);
+        self.counts.push(1);
     }
 
-    fn mention_node(&mut self, m: &Mention) -> String {
-        let mut node = Node::entity(m.kind, &m.name);
+    fn finish(mut self, tokens: GoalTokens) -> GoalExtraction {
+        for (e, &n) in self.edges.iter_mut().zip(&self.counts) {
+            if n > 1 {
+                e.props.insert("mentions".into(), json!(n));
+            }
+        }
+        GoalExtraction {
+            nodes: self.nodes,
+            edges: self.edges,
+            aliases: self.aliases,
+            tokens,
+        }
+    }
+
+    fn mention_node(&mut self, m: &Mention) -> u32 {
+        let id = entity_id(m.kind, &m.name);
+        if let Some(&i) = self.node_at.get(&id) {
+            for a in &m.aliases {
+                self.alias(a, i);
+            }
+            return i;
+        }
+        let mut node = Node {
+            id,
+            kind: m.kind,
+            name: m.name.trim().to_string(),
+            props: Props::new(),
+        };
         if let Some(st) = m.subtype {
             node.props.insert("subtype".into(), json!(st));
         } else if m.kind == NodeKind::Institution {
@@ -330,15 +350,15 @@ impl<'g> Builder<'g> {
         if let Some(n) = &m.number {
             node.props.insert("number".into(), json!(n));
         }
-        let id = self.node(node);
+        let ix = self.node(node);
         for a in &m.aliases {
-            self.alias(a, &id);
+            self.alias(a, ix);
         }
-        id
+        ix
     }
 
     fn add_sentence(&mut self, lex: &Lexicon, w: &Where<'_>, sent: &Sent<'_>, an: Analysis) {
-        let ids: Vec<String> = an.mentions.iter().map(|m| self.mention_node(m)).collect();
+        let ids: Vec<u32> = an.mentions.iter().map(|m| self.mention_node(m)).collect();
         let spans: Vec<(usize, usize)> = an
             .mentions
             .iter()
@@ -349,8 +369,8 @@ impl<'g> Builder<'g> {
             if m.nested {
                 continue;
             }
-            let ev = self.evidence(w, m.start, m.end);
-            let action = governing_verb(lex, sent, m.start, m.end, &spans);
+            let ev = || self_evidence(self.document, self.goal, w, m.start, m.end);
+            let action = governing_verb(sent, m.start, m.end, &spans);
             let label = match m.kind {
                 NodeKind::Document => {
                     let issued = action
@@ -365,10 +385,9 @@ impl<'g> Builder<'g> {
                 _ if m.class || action.is_none() => EdgeLabel::Mentions,
                 _ => EdgeLabel::DependsOn,
             };
-            let goal = self.goal.to_string();
-            self.edge(&goal, label, &ids[i], ev.clone(), action);
+            self.edge(GOAL, label, ids[i], ev, action);
             if let Some(p) = m.parent {
-                self.edge(&ids[i], EdgeLabel::PartOf, &ids[p], ev, None);
+                self.edge(ids[i], EdgeLabel::PartOf, ids[p], ev, None);
             }
         }
         for t in an.targets {
@@ -382,7 +401,7 @@ impl<'g> Builder<'g> {
         w: &Where<'_>,
         sent: &Sent<'_>,
         mentions: &[Mention],
-        ids: &[String],
+        ids: &[u32],
         spans: &[(usize, usize)],
         t: TargetMention,
     ) {
@@ -419,10 +438,10 @@ impl<'g> Builder<'g> {
         node.props.insert("raw".into(), json!(t.raw));
         node.props.insert("field".into(), json!(w.field.as_str()));
         let tid = self.node(node);
-        let ev = self.evidence(w, t.start, t.end);
-        let action = governing_verb(lex, sent, t.start, t.end, spans);
-        let goal = self.goal.to_string();
-        self.edge(&goal, EdgeLabel::SetsTarget, &tid, ev, action);
+        let (doc, goal) = (self.document, self.goal);
+        let ev = || self_evidence(doc, goal, w, t.start, t.end);
+        let action = governing_verb(sent, t.start, t.end, spans);
+        self.edge(GOAL, EdgeLabel::SetsTarget, tid, ev, action);
 
         let Some((subject, ss, se)) = &t.subject else {
             return;
@@ -432,23 +451,39 @@ impl<'g> Builder<'g> {
             !m.nested && m.start <= *ss && *se <= m.end && m.kind != NodeKind::Document
         });
         let sid = match named {
-            Some(i) => Some(ids[i].clone()),
+            Some(i) => Some(ids[i]),
             None => class_node(lex, subject).map(|n| {
                 let known = lex.known.get(subject.as_str()).copied();
                 let id = self.node(n);
                 if let Some(k) = known {
                     for a in lex.aliases_of(&k) {
-                        self.alias(a, &id);
+                        self.alias(a, id);
                     }
                 }
                 id
             }),
         };
         if let Some(sid) = sid {
-            let ev = self.evidence(w, *ss, *se);
-            self.edge(&tid, EdgeLabel::Measures, &sid, ev, None);
+            let (ss, se) = (*ss, *se);
+            let ev = || self_evidence(doc, goal, w, ss, se);
+            self.edge(tid, EdgeLabel::Measures, sid, ev, None);
         }
     }
+}
+
+/// `props.evidence`: a serialised [`Evidence`].
+fn self_evidence(document: &str, goal: &str, w: &Where<'_>, ms: usize, me: usize) -> Value {
+    // the fields of model::Evidence, built directly (cheaper than going through serde)
+    let mut m = Props::new();
+    m.insert("document".into(), Value::String(document.to_string()));
+    m.insert("goal".into(), Value::String(goal.to_string()));
+    m.insert("field".into(), Value::String(w.field.as_str().to_string()));
+    m.insert("sentence".into(), Value::String(w.sentence.to_string()));
+    m.insert("start".into(), json!(w.span.char_start));
+    m.insert("end".into(), json!(w.span.char_end));
+    m.insert("mention_start".into(), json!(ms));
+    m.insert("mention_end".into(), json!(me));
+    Value::Object(m)
 }
 
 /// A class node for a counted noun (技术创新中心, 高新技术企业, 科创沙龙), if its head says
@@ -505,6 +540,7 @@ impl Extractor {
         let lex = Lexicon::get();
         let mut b = Builder::new(document_id, &goal.id);
         let mut tokens = GoalTokens::default();
+        let mut buf = SentBuffers::default();
         for field in Field::ALL {
             let text = match field {
                 Field::Title => goal.name.as_str(),
@@ -516,15 +552,32 @@ impl Extractor {
                 Field::Content => &mut tokens.content,
                 Field::Benchmark => &mut tokens.benchmark,
             };
+            // segment the field once; its sentences end at punctuation, which jieba keeps
+            // as tokens of their own, so each sentence is a run of whole tokens
+            let tagged = self.seg.tag(text);
+            out.extend(tagged.iter().map(|t| (t.start, t.end)));
+            let mut ti = 0;
             for span in sentences::split(text) {
                 let sentence = &text[span.byte_start..span.byte_end];
-                let tagged = self.seg.tag(sentence);
-                out.extend(
-                    tagged
-                        .iter()
-                        .map(|t| (span.byte_start + t.start, span.byte_start + t.end)),
-                );
-                let sent = Sent::new(sentence, &tagged, lex);
+                while ti < tagged.len() && tagged[ti].end <= span.byte_start {
+                    ti += 1;
+                }
+                let first = ti;
+                while ti < tagged.len() && tagged[ti].end <= span.byte_end {
+                    ti += 1;
+                }
+                let run = &tagged[first..ti];
+                let aligned = run.first().is_some_and(|t| t.start == span.byte_start)
+                    && run.last().is_some_and(|t| t.end == span.byte_end);
+                let own;
+                let (toks, base) = if aligned {
+                    (run, span.byte_start)
+                } else {
+                    // not expected; tag the sentence on its own rather than misalign
+                    own = self.seg.tag(sentence);
+                    (&own[..], 0)
+                };
+                let sent = Sent::with_buffers(sentence, toks, base, lex, &mut buf);
                 let an = analyse(lex, &sent);
                 let w = Where {
                     field,
@@ -532,14 +585,10 @@ impl Extractor {
                     sentence,
                 };
                 b.add_sentence(lex, &w, &sent, an);
+                sent.recycle(&mut buf);
             }
         }
-        GoalExtraction {
-            nodes: b.nodes,
-            edges: b.edges,
-            aliases: b.aliases,
-            tokens,
-        }
+        b.finish(tokens)
     }
 }
 
@@ -549,5 +598,116 @@ pub fn resolve_id(kind: NodeKind, name: &str) -> String {
     match lex.known.get(name) {
         Some(k) if k.kind == kind => entity_id(kind, k.canonical),
         _ => entity_id(kind, name),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Evidence;
+
+    #[test]
+    fn evidence_props_are_a_serialised_evidence() {
+        let w = Where {
+            field: Field::Content,
+            span: SentenceSpan {
+                byte_start: 3,
+                byte_end: 9,
+                char_start: 1,
+                char_end: 3,
+            },
+            sentence: "甲乙",
+        };
+        let v = self_evidence("doc:1", "goal:2", &w, 0, 1);
+        let ev: Evidence = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&ev).unwrap(), v);
+        assert_eq!((ev.start, ev.end, ev.mention_end), (1, 3, 1));
+        assert_eq!(ev.field, "content");
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    use super::*;
+    use std::time::Instant;
+
+    #[test]
+    #[ignore]
+    fn phases() {
+        let text = std::fs::read_to_string("seeds/qingdao-kejiju-2021-business-goals.txt").unwrap();
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.chars().count() > 30)
+            .collect();
+        let mut all = Vec::new();
+        for _ in 0..110 {
+            all.extend(lines.iter().copied());
+        }
+        let seg = Segmenter::shared();
+        let lex = Lexicon::get();
+        let jieba = jieba_rs::Jieba::new();
+        for round in 0..3 {
+            let t = Instant::now();
+            for l in &all {
+                std::hint::black_box(jieba.cut(l, true));
+            }
+            let cut = t.elapsed();
+            let t = Instant::now();
+            let mut n = 0;
+            for l in &all {
+                for sp in sentences::split(l) {
+                    n += std::hint::black_box(seg.tag(&l[sp.byte_start..sp.byte_end])).len();
+                }
+            }
+            let tag = t.elapsed();
+            let t = Instant::now();
+            for l in &all {
+                n += std::hint::black_box(seg.tag(l)).len();
+            }
+            let tag_whole = t.elapsed();
+            let t = Instant::now();
+            for l in &all {
+                n += std::hint::black_box(seg.cut(l)).len();
+            }
+            let cut_seg = t.elapsed();
+            println!("tag whole {tag_whole:?} segmenter cut {cut_seg:?}");
+            let t = Instant::now();
+            for l in &all {
+                for sp in sentences::split(l) {
+                    let s = &l[sp.byte_start..sp.byte_end];
+                    let tg = seg.tag(s);
+                    std::hint::black_box(Sent::new(s, &tg, lex));
+                }
+            }
+            let sent = t.elapsed();
+            let t = Instant::now();
+            for l in &all {
+                for sp in sentences::split(l) {
+                    let s = &l[sp.byte_start..sp.byte_end];
+                    let tg = seg.tag(s);
+                    let st = Sent::new(s, &tg, lex);
+                    std::hint::black_box(analyse(lex, &st));
+                }
+            }
+            let an = t.elapsed();
+            let ex = Extractor::new(seg.clone());
+            let goals: Vec<Node> = all
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    let mut g = Node::entity(NodeKind::Goal, "");
+                    g.id = format!("g{i}");
+                    g.props.insert("content".into(), json!(l));
+                    g
+                })
+                .collect();
+            let t = Instant::now();
+            for g in &goals {
+                std::hint::black_box(ex.extract_goal("d", g));
+            }
+            let full = t.elapsed();
+            println!("round {round}: cut {cut:?} tag {tag:?} +sent {sent:?} +analyse {an:?} full {full:?} words {n}");
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Sentences of a goal's fields, and one sentence prepared for the rules: its characters,
 //! its jieba tokens in character offsets, and bracket pairs.
 
-use super::lexicon::Lexicon;
+use super::lexicon::{flag, Lexicon};
 use super::segment::Token;
 
 /// Which part of a goal a sentence comes from.
@@ -131,6 +131,8 @@ pub struct Tok<'a> {
     pub strong: bool,
     /// Tagged as a verb or adverb, or a listed clause verb: not a name's first word.
     pub verbish: bool,
+    /// Which word lists the token is in ([`flag`]).
+    pub flags: u16,
 }
 
 /// One sentence ready for the rules.
@@ -154,37 +156,74 @@ fn is_han(c: char) -> bool {
     ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c)
 }
 
+/// Reusable storage for [`Sent`] (one allocation set for many sentences).
+#[derive(Debug, Default)]
+pub struct SentBuffers {
+    chars: Vec<char>,
+    cb: Vec<usize>,
+    tok_of: Vec<u32>,
+    pair: Vec<Option<u32>>,
+}
+
 impl<'a> Sent<'a> {
     pub fn new(text: &'a str, tagged: &[Token<'a>], lex: &Lexicon) -> Sent<'a> {
-        let mut chars = Vec::with_capacity(text.len() / 3 + 1);
-        let mut cb = Vec::with_capacity(text.len() / 3 + 2);
+        Sent::with_buffers(text, tagged, 0, lex, &mut SentBuffers::default())
+    }
+
+    /// Returns the sentence's storage for the next one.
+    pub fn recycle(self, buf: &mut SentBuffers) {
+        buf.chars = self.chars;
+        buf.cb = self.cb;
+        buf.tok_of = self.tok_of;
+        buf.pair = self.pair;
+    }
+
+    /// A sentence from its tokens, which cover it exactly; their offsets are relative to
+    /// a text in which the sentence starts at byte `base`.
+    pub fn with_buffers(
+        text: &'a str,
+        tagged: &[Token<'a>],
+        base: usize,
+        lex: &Lexicon,
+        buf: &mut SentBuffers,
+    ) -> Sent<'a> {
+        let mut chars = std::mem::take(&mut buf.chars);
+        let mut cb = std::mem::take(&mut buf.cb);
+        chars.clear();
+        cb.clear();
         for (b, c) in text.char_indices() {
             chars.push(c);
             cb.push(b);
         }
         cb.push(text.len());
         let mut toks = Vec::with_capacity(tagged.len());
-        let mut tok_of = vec![0u32; chars.len()];
+        let mut tok_of = std::mem::take(&mut buf.tok_of);
+        tok_of.clear();
+        tok_of.resize(chars.len(), 0);
         let mut ci = 0;
         for t in tagged {
-            let n = t.word.chars().count();
             let s = ci;
-            let e = ci + n;
+            let mut e = ci;
+            while cb[e] < t.end - base {
+                e += 1;
+            }
+            let n = e - s;
             for slot in &mut tok_of[s..e] {
                 *slot = toks.len() as u32;
             }
             ci = e;
             let first = t.word.chars().next().unwrap_or(' ');
+            let flags = lex.flags(t.word);
             let class = if n == 1 && !is_han(first) && !first.is_ascii_alphanumeric() {
                 TokClass::Punct(first)
             } else if t.word.chars().any(digitish) {
                 TokClass::Digit
             } else if t.word == "与" || t.word == "和" {
                 TokClass::Conj
-            } else if lex.level.contains(t.word) {
+            } else if flags & flag::LEVEL != 0 {
                 TokClass::Level
-            } else if lex.stop.contains(t.word)
-                || stop_compound(lex, t.word)
+            } else if flags & flag::STOP != 0
+                || (flags == 0 && stop_compound(lex, t.word))
                 || matches!(
                     t.tag,
                     "p" | "c"
@@ -215,15 +254,15 @@ impl<'a> Sent<'a> {
                 TokClass::Word
             };
             let strong = class == TokClass::Word
-                && !lex.weak_place.contains(t.word)
+                && flags & flag::WEAK_PLACE == 0
                 && (matches!(t.tag, "ns" | "nr" | "nt" | "nrt" | "nrfg" | "eng")
                     || (t.tag == "x" && n >= 2 && t.word.chars().all(is_han))
-                    || lex.place_word.contains(t.word)
+                    || flags & flag::PLACE_WORD != 0
                     || t.word == "国家"
                     || t.word == "中国"
-                    || lex.known.get(t.word).is_some_and(|k| !k.class));
+                    || flags & flag::KNOWN_NAME != 0);
             let verbish =
-                matches!(t.tag, "v" | "vd" | "vg" | "ad" | "d") || lex.clause_verb.contains(t.word);
+                matches!(t.tag, "v" | "vd" | "vg" | "ad" | "d") || flags & flag::CLAUSE_VERB != 0;
             toks.push(Tok {
                 word: t.word,
                 tag: t.tag,
@@ -232,9 +271,11 @@ impl<'a> Sent<'a> {
                 class,
                 strong,
                 verbish,
+                flags,
             });
         }
-        let pair = pair_brackets(&chars);
+        let mut pair = std::mem::take(&mut buf.pair);
+        pair_brackets_into(&chars, &mut pair);
         Sent {
             text,
             chars,
@@ -278,17 +319,25 @@ impl<'a> Sent<'a> {
 
 /// A token made of two stop words (积极争取, 全力推进): a stop word itself.
 fn stop_compound(lex: &Lexicon, w: &str) -> bool {
-    let n = w.chars().count();
-    if !(3..=6).contains(&n) {
-        return false;
+    // two two-character words (积极|争取, 全力|推进)
+    match w.char_indices().nth(2) {
+        Some((b, _)) if w.chars().count() == 4 => {
+            lex.stop.contains(&w[..b]) && lex.stop.contains(&w[b..])
+        }
+        _ => false,
     }
-    w.char_indices()
-        .skip(1)
-        .any(|(b, _)| lex.stop.contains(&w[..b]) && lex.stop.contains(&w[b..]))
 }
 
+#[cfg(test)]
 fn pair_brackets(chars: &[char]) -> Vec<Option<u32>> {
-    let mut pair = vec![None; chars.len()];
+    let mut pair = Vec::new();
+    pair_brackets_into(chars, &mut pair);
+    pair
+}
+
+fn pair_brackets_into(chars: &[char], pair: &mut Vec<Option<u32>>) {
+    pair.clear();
+    pair.resize(chars.len(), None);
     let mut stack: Vec<(char, usize)> = Vec::new();
     let mut ascii_quote: Option<usize> = None;
     for (i, &c) in chars.iter().enumerate() {
@@ -328,7 +377,6 @@ fn pair_brackets(chars: &[char]) -> Vec<Option<u32>> {
             }
         }
     }
-    pair
 }
 
 #[cfg(test)]

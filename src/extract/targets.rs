@@ -3,8 +3,6 @@
 
 use super::lexicon::Lexicon;
 use super::sentences::{Sent, TokClass};
-use regex::Regex;
-use std::sync::OnceLock;
 
 /// A numeric target found in a sentence (character offsets in the sentence).
 #[derive(Debug, Clone, PartialEq)]
@@ -21,19 +19,126 @@ pub(crate) struct TargetMention {
     pub subject: Option<(String, usize, usize)>,
 }
 
-fn pattern() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(concat!(
-            r"(?P<pre>不少于|不低于|突破|超过|达到|增长|增加|提高|提升|新增|累计|至少|总规模|≥|≤|＞|＜|>|<|约|近|达)?",
-            r"(?P<n1>[0-9０-９]+(?:[.．][0-9０-９]+)?)",
-            r"(?:\s*(?:-|－|~|～|—|–|至|到)\s*(?P<n2>[0-9０-９]+(?:[.．][0-9０-９]+)?))?",
-            r"(?P<yu>余|多)?",
-            r"(?P<unit>个百分点|万平方米|平方米|万人次|人次|家次|亿元|万元|千元|万人|万|亿|元|%|％|‰|家|个|项|场|次|人|名|所|台|套|件|篇|条|亩|公里|倍|户|支|批|处|座|只|吨|千瓦|兆瓦|期)?",
-            r"(?P<post>以上|左右|以内|以下|多)?",
-        ))
-        .expect("the target pattern compiles")
+/// Qualifiers before a number, longest first.
+const PRE: &[&str] = &[
+    "不少于",
+    "不低于",
+    "总规模",
+    "突破",
+    "超过",
+    "达到",
+    "增长",
+    "增加",
+    "提高",
+    "提升",
+    "新增",
+    "累计",
+    "至少",
+    "≥",
+    "≤",
+    "＞",
+    "＜",
+    ">",
+    "<",
+    "约",
+    "近",
+    "达",
+];
+/// Units, longest first.
+const UNITS: &[&str] = &[
+    "个百分点",
+    "万平方米",
+    "平方米",
+    "万人次",
+    "人次",
+    "家次",
+    "亿元",
+    "万元",
+    "千元",
+    "万人",
+    "千瓦",
+    "兆瓦",
+    "公里",
+    "万",
+    "亿",
+    "元",
+    "%",
+    "％",
+    "‰",
+    "家",
+    "个",
+    "项",
+    "场",
+    "次",
+    "人",
+    "名",
+    "所",
+    "台",
+    "套",
+    "件",
+    "篇",
+    "条",
+    "亩",
+    "倍",
+    "户",
+    "支",
+    "批",
+    "处",
+    "座",
+    "只",
+    "吨",
+    "期",
+];
+/// Qualifiers after a number and its unit.
+const POST: &[&str] = &["以上", "左右", "以内", "以下", "多"];
+const RANGE: &[char] = &['-', '－', '~', '～', '—', '–', '至', '到'];
+
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c)
+}
+
+/// The word of `words` (longest first) that starts at character `i`, if any.
+fn word_at(chars: &[char], i: usize, words: &'static [&'static str]) -> Option<&'static str> {
+    words.iter().copied().find(|w| {
+        let mut k = i;
+        for c in w.chars() {
+            if chars.get(k) != Some(&c) {
+                return false;
+            }
+            k += 1;
+        }
+        true
     })
+}
+
+/// The word of `words` that ends at character `i` (exclusive), if any.
+fn word_before(chars: &[char], i: usize, words: &'static [&'static str]) -> Option<&'static str> {
+    words.iter().copied().find(|w| {
+        let n = w.chars().count();
+        n <= i && w.chars().zip(&chars[i - n..i]).all(|(a, &b)| a == b)
+    })
+}
+
+/// A number at character `i`: digits with an optional decimal part; returns its end.
+fn number_at(chars: &[char], i: usize) -> Option<usize> {
+    let mut k = i;
+    while k < chars.len() && is_digit(chars[k]) {
+        k += 1;
+    }
+    if k == i {
+        return None;
+    }
+    if k + 1 < chars.len() && matches!(chars[k], '.' | '．') && is_digit(chars[k + 1]) {
+        k += 1;
+        while k < chars.len() && is_digit(chars[k]) {
+            k += 1;
+        }
+    }
+    Some(k)
+}
+
+fn text(chars: &[char], s: usize, e: usize) -> String {
+    chars[s..e].iter().collect()
 }
 
 fn parse_num(s: &str) -> Option<f64> {
@@ -50,65 +155,82 @@ fn parse_num(s: &str) -> Option<f64> {
 
 /// Finds the targets of a sentence; `taken` marks characters used by documents.
 pub(crate) fn find(lex: &Lexicon, sent: &Sent<'_>, taken: &[bool]) -> Vec<TargetMention> {
-    let text = sent.text;
-    if !text.bytes().any(|b| b.is_ascii_digit())
-        && !text.chars().any(|c| ('０'..='９').contains(&c))
-    {
-        return Vec::new();
-    }
+    let chars = &sent.chars;
     let mut out = Vec::new();
-    for caps in pattern().captures_iter(text) {
-        let m = caps.get(0).expect("whole match");
-        let n1 = caps.name("n1").expect("n1 is required");
-        let (s, e) = (sent.char_at_byte(m.start()), sent.char_at_byte(m.end()));
-        if taken[s..e].iter().any(|&t| t) {
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_digit(chars[i]) || (i > 0 && is_digit(chars[i - 1])) {
+            i += 1;
             continue;
         }
-        let ns = sent.char_at_byte(n1.start());
+        let n1_end = number_at(chars, i).expect("a digit starts here");
+        let mut k = n1_end;
+        let mut n2 = None;
+        if k + 1 < chars.len() && RANGE.contains(&chars[k]) {
+            if let Some(e2) = number_at(chars, k + 1) {
+                n2 = Some((k + 1, e2));
+                k = e2;
+            }
+        }
+        let yu = ["余", "多"]
+            .into_iter()
+            .find(|w| chars.get(k) == w.chars().next().as_ref());
+        if yu.is_some() {
+            k += 1;
+        }
+        let unit = word_at(chars, k, UNITS);
+        if let Some(u) = unit {
+            k += u.chars().count();
+        }
+        let post = word_at(chars, k, POST).filter(|p| !(yu.is_some() && *p == "多"));
+        if let Some(p) = post {
+            k += p.chars().count();
+        }
+        let pre = word_before(chars, i, PRE);
+        let start = i - pre.map_or(0, |p| p.chars().count());
+        let end = k;
+        let next_i = end.max(i + 1);
         // part of a longer token (v2.0, 3.0版) or an ordinal (第3)
-        if ns > 0 {
-            let p = sent.chars[ns - 1];
+        if i > 0 {
+            let p = chars[i - 1];
             if p.is_ascii_alphanumeric() || p == '.' || p == '第' {
+                i = next_i;
                 continue;
             }
         }
-        let next = sent.chars.get(e).copied();
-        let unit = caps.name("unit").map(|u| u.as_str().to_string());
-        let pre = caps.name("pre").map(|p| p.as_str());
-        let yu = caps.name("yu").map(|p| p.as_str());
-        let post = caps.name("post").map(|p| p.as_str());
-        // years, dates, versions, numbers without a unit or qualifier
-        if matches!(
-            next,
-            Some('年' | '月' | '日' | '号' | '届' | '级' | '版' | '期' | '.')
-        ) && unit.is_none()
-        {
+        let next = chars.get(end).copied();
+        // years, dates, versions; numbers without a unit or qualifier
+        let skip = taken[start..end].iter().any(|&t| t)
+            || (unit.is_none()
+                && (matches!(
+                    next,
+                    Some('年' | '月' | '日' | '号' | '届' | '级' | '版' | '期' | '.')
+                ) || next.is_some_and(|c| c.is_ascii_alphanumeric())
+                    || (pre.is_none() && yu.is_none() && post.is_none())));
+        if skip {
+            i = next_i;
             continue;
         }
-        if unit.is_none() && pre.is_none() && yu.is_none() && post.is_none() {
-            continue;
-        }
-        if unit.is_none() && next.is_some_and(|c| c.is_ascii_alphanumeric()) {
-            continue;
-        }
-        let Some(v1) = parse_num(n1.as_str()) else {
+        let Some(v1) = parse_num(&text(chars, i, n1_end)) else {
+            i = next_i;
             continue;
         };
-        let v2 = caps.name("n2").and_then(|n| parse_num(n.as_str()));
+        let v2 = n2.and_then(|(a, b)| parse_num(&text(chars, a, b)));
         let qualifiers: Vec<&str> = [pre, yu, post].into_iter().flatten().collect();
         let mut t = TargetMention {
-            raw: m.as_str().to_string(),
-            start: s,
-            end: e,
+            raw: text(chars, start, end),
+            start,
+            end,
             value: v1,
             low: v2.map(|_| v1),
             high: v2,
-            unit,
+            unit: unit.map(str::to_string),
             qualifier: (!qualifiers.is_empty()).then(|| qualifiers.join("…")),
             subject: None,
         };
-        t.subject = subject(lex, sent, taken, s, e);
+        t.subject = subject(lex, sent, taken, start, end);
         out.push(t);
+        i = next_i;
     }
     out
 }

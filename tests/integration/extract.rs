@@ -212,12 +212,11 @@ fn extract_quality_on_the_seed() {
     assert!(score.recall() >= 0.95, "seed recall {}", score.recall());
 }
 
-#[test]
-fn extract_quality_on_held_out_sentences() {
-    let p = repo_path("tests/fixtures/extract/heldout.jsonl");
+fn held_out_score(file: &str) -> (Score, usize) {
+    let p = repo_path(&format!("tests/fixtures/extract/{file}"));
     let text = std::fs::read_to_string(p).unwrap();
     let ex = extractor();
-    let doc = document_id("held-out", 2024, "held-out sentences");
+    let doc = document_id("held-out", 2024, file);
     let mut score = Score::default();
     let mut n = 0;
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
@@ -228,6 +227,12 @@ fn extract_quality_on_held_out_sentences() {
         score.add(&format!("#{id}"), &pairs(&v["gold"]), &goal, &r);
         n += 1;
     }
+    (score, n)
+}
+
+#[test]
+fn extract_quality_on_held_out_sentences() {
+    let (score, n) = held_out_score("heldout.jsonl");
     assert!(n >= 30);
     score.report(&format!("held-out ({n} sentences)"));
     assert!(
@@ -236,6 +241,12 @@ fn extract_quality_on_held_out_sentences() {
         score.precision()
     );
     assert!(score.recall() >= 0.85, "held-out recall {}", score.recall());
+}
+
+#[test]
+fn extract_quality_on_second_held_out_set() {
+    let (score, n) = held_out_score("heldout_b.jsonl");
+    score.report(&format!("held-out B ({n} sentences)"));
 }
 
 #[test]
