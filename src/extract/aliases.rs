@@ -110,3 +110,20 @@ pub(crate) fn canonicalise(lex: &Lexicon, mentions: &mut [Mention]) {
         m.name = name;
     }
 }
+
+/// The canonical form of a name: a known name's canonical name, or a name starting with a
+/// known abbreviation expanded (the same rule [`canonicalise`] applies to nested names).
+pub(crate) fn canonical_name(lex: &Lexicon, name: &str) -> String {
+    if let Some(k) = lex.known.get(name) {
+        return k.canonical.to_string();
+    }
+    let ends: Vec<usize> = name.char_indices().map(|(b, _)| b).skip(2).collect();
+    for &b in ends.iter().rev() {
+        if let Some(k) = lex.known.get(&name[..b]) {
+            if !k.class && k.canonical != &name[..b] {
+                return format!("{}{}", k.canonical, &name[b..]);
+            }
+        }
+    }
+    name.to_string()
+}

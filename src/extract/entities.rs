@@ -275,9 +275,9 @@ impl Ctx<'_, '_> {
             }
             let e = t.e;
             let last = s.chars[e - 1];
-            if !lex.anchor_last1.contains(&last)
-                && !(e >= 2 && lex.anchor_last2.contains(&pair_key(s.chars[e - 2], last)))
-            {
+            let maybe = lex.anchor_last1.contains(&last)
+                || (e >= 2 && lex.anchor_last2.may_contain(pair_key(s.chars[e - 2], last)));
+            if !maybe {
                 continue;
             }
             let maxk = lex.max_anchor_chars.min(e);
@@ -423,7 +423,7 @@ impl Ctx<'_, '_> {
                 || !self
                     .lex
                     .known_first2
-                    .contains(&pair_key(s.chars[toks[i].s], s.chars[toks[i].s + 1]))
+                    .may_contain(pair_key(s.chars[toks[i].s], s.chars[toks[i].s + 1]))
             {
                 continue;
             }
@@ -739,10 +739,23 @@ pub(crate) fn find(
     let ctx = Ctx { lex, sent, taken };
     let mut cands: Vec<Cand> = Vec::new();
     ctx.known_cands(&mut cands);
-    let knowns: Vec<Cand> = cands.clone();
+    let n_known = cands.len();
     let hits = ctx.anchor_cands(&mut cands);
-    for c in cands.iter_mut() {
-        ctx.decide(c, &hits, &knowns);
+    {
+        let (knowns, rest) = cands.split_at_mut(n_known);
+        for c in rest.iter_mut() {
+            ctx.decide(c, &hits, knowns);
+        }
+    }
+    if cands.is_empty()
+        && !sent
+            .chars
+            .iter()
+            .any(|c| matches!(c, '“' | '「' | '『' | '"' | '等'))
+    {
+        return Found {
+            mentions: Vec::new(),
+        };
     }
     ctx.quote_cands(&mut cands);
     ctx.enum_cands(&mut cands);

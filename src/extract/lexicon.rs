@@ -122,14 +122,37 @@ pub struct Lexicon {
     pub max_known_chars: usize,
     /// Word → [`flag`] bits.
     pub word_flags: FxMap<&'static str, u16>,
-    /// Last characters of anchors, first characters of known names (cheap pre-checks).
-    pub anchor_last: FxSet<char>,
-    pub known_first: FxSet<char>,
     /// One-character anchors, and the last two characters of longer ones.
     pub anchor_last1: FxSet<char>,
-    pub anchor_last2: FxSet<u64>,
+    pub anchor_last2: Bloom,
     /// The first two characters of known names.
-    pub known_first2: FxSet<u64>,
+    pub known_first2: Bloom,
+}
+
+/// A one-hash Bloom filter over character pairs: a cheap "certainly not" before a lookup.
+pub struct Bloom(Vec<u64>);
+
+impl Bloom {
+    const BITS: u64 = 1 << 14;
+
+    fn slot(key: u64) -> u64 {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) % Self::BITS
+    }
+
+    fn new(keys: impl Iterator<Item = u64>) -> Bloom {
+        let mut v = vec![0u64; (Self::BITS / 64) as usize];
+        for k in keys {
+            let s = Self::slot(k);
+            v[(s / 64) as usize] |= 1 << (s % 64);
+        }
+        Bloom(v)
+    }
+
+    /// False: the key is certainly absent; true: it may be present.
+    pub fn may_contain(&self, key: u64) -> bool {
+        let s = Self::slot(key);
+        self.0[(s / 64) as usize] & (1 << (s % 64)) != 0
+    }
 }
 
 fn parse_kind(s: &str) -> NodeKind {
@@ -259,16 +282,8 @@ impl Lexicon {
                 *word_flags.entry(name).or_default() |= flag::KNOWN_NAME;
             }
         }
-        let anchor_last = anchors
-            .keys()
-            .filter_map(|a: &&str| a.chars().last())
-            .collect();
-        let known_first = known
-            .keys()
-            .filter_map(|a: &&str| a.chars().next())
-            .collect();
         let mut anchor_last1 = FxSet::default();
-        let mut anchor_last2 = FxSet::default();
+        let mut anchor_last2 = Vec::new();
         for a in anchors.keys() {
             let cs: Vec<char> = a.chars().collect();
             match cs.len() {
@@ -277,17 +292,15 @@ impl Lexicon {
                     anchor_last1.insert(cs[0]);
                 }
                 n => {
-                    anchor_last2.insert(pair_key(cs[n - 2], cs[n - 1]));
+                    anchor_last2.push(pair_key(cs[n - 2], cs[n - 1]));
                 }
             }
         }
-        let known_first2 = known
-            .keys()
-            .filter_map(|a: &&str| {
-                let mut it = a.chars();
-                Some(pair_key(it.next()?, it.next()?))
-            })
-            .collect();
+        let known_first2 = Bloom::new(known.keys().filter_map(|a: &&str| {
+            let mut it = a.chars();
+            Some(pair_key(it.next()?, it.next()?))
+        }));
+        let anchor_last2 = Bloom::new(anchor_last2.into_iter());
 
         Lexicon {
             anchors,
@@ -313,8 +326,6 @@ impl Lexicon {
             known_aliases,
             max_known_chars,
             word_flags,
-            anchor_last,
-            known_first,
             anchor_last1,
             anchor_last2,
             known_first2,

@@ -8,13 +8,13 @@
 //! ([`targets`]), and other names ([`aliases`]). The vocabulary is data (`data/`).
 //! `docs/extraction.md` describes the rules, the choices and the measured quality.
 
-pub mod aliases;
-pub mod documents;
-pub mod entities;
+mod aliases;
+mod documents;
+mod entities;
 pub mod lexicon;
 pub mod segment;
 pub mod sentences;
-pub mod targets;
+mod targets;
 
 use crate::model::{entity_id, target_id, Edge, EdgeLabel, Node, NodeKind, Props};
 use lexicon::{flag, FxMap, Known, Lexicon};
@@ -194,7 +194,6 @@ struct Builder<'g> {
     document: &'g str,
     goal: &'g str,
     nodes: Vec<Node>,
-    node_at: FxMap<String, u32>,
     edges: Vec<Edge>,
     /// How often each edge was stated (`props.mentions` when more than once).
     counts: Vec<u32>,
@@ -209,6 +208,14 @@ struct Builder<'g> {
 /// The goal's index in [`Builder`] edge keys.
 const GOAL: u32 = u32::MAX;
 
+/// A sentence's names, their node indices, and the spans of the top-level ones.
+#[derive(Clone, Copy)]
+struct Named<'x> {
+    mentions: &'x [Mention],
+    ids: &'x [u32],
+    spans: &'x [(usize, usize)],
+}
+
 struct Where<'s> {
     field: Field,
     span: SentenceSpan,
@@ -221,7 +228,6 @@ impl<'g> Builder<'g> {
             document,
             goal,
             nodes: Vec::new(),
-            node_at: FxMap::default(),
             edges: Vec::new(),
             counts: Vec::new(),
             edge_at: FxMap::default(),
@@ -231,14 +237,17 @@ impl<'g> Builder<'g> {
         }
     }
 
+    /// The index of a node with this id, if the goal has one (a goal has few nodes).
+    fn find_node(&self, id: &str) -> Option<u32> {
+        self.nodes.iter().position(|n| n.id == id).map(|i| i as u32)
+    }
+
     fn node(&mut self, node: Node) -> u32 {
-        if let Some(&i) = self.node_at.get(&node.id) {
+        if let Some(i) = self.find_node(&node.id) {
             return i;
         }
-        let i = self.nodes.len() as u32;
-        self.node_at.insert(node.id.clone(), i);
         self.nodes.push(node);
-        i
+        (self.nodes.len() - 1) as u32
     }
 
     fn id(&self, ix: u32) -> &str {
@@ -327,7 +336,7 @@ impl<'g> Builder<'g> {
 
     fn mention_node(&mut self, m: &Mention) -> u32 {
         let id = entity_id(m.kind, &m.name);
-        if let Some(&i) = self.node_at.get(&id) {
+        if let Some(i) = self.find_node(&id) {
             for a in &m.aliases {
                 self.alias(a, i);
             }
@@ -391,7 +400,12 @@ impl<'g> Builder<'g> {
             }
         }
         for t in an.targets {
-            self.add_target(lex, w, sent, &an.mentions, &ids, &spans, t);
+            let named = Named {
+                mentions: &an.mentions,
+                ids: &ids,
+                spans: &spans,
+            };
+            self.add_target(lex, w, sent, named, t);
         }
     }
 
@@ -400,11 +414,14 @@ impl<'g> Builder<'g> {
         lex: &Lexicon,
         w: &Where<'_>,
         sent: &Sent<'_>,
-        mentions: &[Mention],
-        ids: &[u32],
-        spans: &[(usize, usize)],
+        named: Named<'_>,
         t: TargetMention,
     ) {
+        let Named {
+            mentions,
+            ids,
+            spans,
+        } = named;
         let seen = self.target_seen.entry(t.raw.clone()).or_insert(0);
         let occurrence = *seen;
         *seen += 1;
@@ -592,19 +609,171 @@ impl Extractor {
     }
 }
 
-/// The node id an entity mention resolves to (kind and canonical name).
+/// The canonical form of a name as the extractor writes it: a known abbreviation is
+/// replaced by its full name (中科院 → 中国科学院), also at the start of a longer name
+/// (中科院海洋大科学研究中心 → 中国科学院海洋大科学研究中心). For looking names up.
+pub fn canonical_name(name: &str) -> String {
+    aliases::canonical_name(Lexicon::get(), name.trim())
+}
+
+/// The id of the node an entity name resolves to ([`canonical_name`], then
+/// [`entity_id`]).
 pub fn resolve_id(kind: NodeKind, name: &str) -> String {
-    let lex = Lexicon::get();
-    match lex.known.get(name) {
-        Some(k) if k.kind == kind => entity_id(kind, k.canonical),
-        _ => entity_id(kind, name),
-    }
+    entity_id(kind, &canonical_name(name))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::Evidence;
+
+    /// Top-level names of a sentence as (kind, written).
+    fn names(text: &str) -> Vec<(NodeKind, String)> {
+        let seg = Segmenter::shared();
+        let lex = Lexicon::get();
+        let tagged = seg.tag(text);
+        let sent = Sent::new(text, &tagged, lex);
+        analyse(lex, &sent)
+            .mentions
+            .into_iter()
+            .filter(|m| !m.nested && !m.class)
+            .map(|m| (m.kind, m.written))
+            .collect()
+    }
+
+    fn has(text: &str, kind: NodeKind, name: &str) -> bool {
+        names(text).iter().any(|(k, n)| *k == kind && n == name)
+    }
+
+    #[test]
+    fn a_leading_verb_is_not_part_of_the_name() {
+        use NodeKind::*;
+        assert!(has(
+            "建设国家超级计算中心。",
+            Institution,
+            "国家超级计算中心"
+        ));
+        assert!(has(
+            "会同中国人民银行青岛市中心支行扩大信贷。",
+            Organization,
+            "中国人民银行青岛市中心支行"
+        ));
+        assert!(has("积极争取中国工程院支持。", Organization, "中国工程院"));
+    }
+
+    #[test]
+    fn names_keep_their_inner_verbs_brackets_and_dashes() {
+        use NodeKind::*;
+        assert!(has(
+            "建设青岛认知人工智能研究院。",
+            Institution,
+            "青岛认知人工智能研究院"
+        ));
+        assert!(has(
+            "推进中德青年科学院建设。",
+            Institution,
+            "中德青年科学院"
+        ));
+        assert!(has(
+            "建设山东产业技术研究院（青岛）。",
+            Institution,
+            "山东产业技术研究院（青岛）"
+        ));
+        assert!(has(
+            "加快中国—泰国轨道交通联合实验室建设。",
+            Institution,
+            "中国—泰国轨道交通联合实验室"
+        ));
+        assert!(has(
+            "推动齐鲁前海（青岛）创业投资基金设立。",
+            Institution,
+            "齐鲁前海（青岛）创业投资基金"
+        ));
+    }
+
+    #[test]
+    fn yu_joins_a_name_but_not_two_names() {
+        use NodeKind::*;
+        assert!(has(
+            "支持浙江大学宁波科学与技术研究院建设。",
+            Institution,
+            "浙江大学宁波科学与技术研究院"
+        ));
+        let n = names("推动市科技局与市财政局联合发文。");
+        assert!(n.contains(&(Organization, "市科技局".into())), "{n:?}");
+        assert!(n.contains(&(Organization, "市财政局".into())), "{n:?}");
+    }
+
+    #[test]
+    fn generic_classes_are_not_names() {
+        for text in [
+            "认定建设各级技术创新中心150家以上。",
+            "支持设立以产业技术研发为主的新型研发机构。",
+            "培育建设市级临床医学研究中心。",
+            "推进各级重点实验室建设。",
+            "争创省级技术创新中心。",
+            "建设一批专业化众创空间。",
+        ] {
+            let n = names(text);
+            assert!(
+                n.iter().all(|(k, _)| *k == NodeKind::Program),
+                "{text}: {n:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn listed_names_without_suffix_are_organisations() {
+        let n = names("引导浪潮集团、潍柴动力、万华化学等龙头企业参与。");
+        for want in ["浪潮集团", "潍柴动力", "万华化学"] {
+            assert!(
+                n.contains(&(NodeKind::Organization, want.into())),
+                "{want}: {n:?}"
+            );
+        }
+        // generic lists are not
+        assert!(names("鼓励银行、证券、保险等金融机构参与。").is_empty());
+    }
+
+    #[test]
+    fn places_stand_alone_or_modify() {
+        use NodeKind::*;
+        assert!(has("推动平度市、莱西市建设农业园区。", Place, "平度市"));
+        // a city before a noun is part of another phrase
+        assert!(!has("推动青岛市企业参与。", Place, "青岛市"));
+        assert!(has("在自贸区、高新区设立窗口。", Place, "高新区"));
+    }
+
+    #[test]
+    fn documents_with_and_without_brackets() {
+        use NodeKind::*;
+        assert!(has(
+            "修订《青岛市科学技术奖励办法》。",
+            Document,
+            "青岛市科学技术奖励办法"
+        ));
+        assert!(has(
+            "编制海洋科技创新行动方案。",
+            Document,
+            "海洋科技创新行动方案"
+        ));
+        let n = names("修订出台甲市科技计划项目管理暂行办法、甲市专项资金管理办法等文件。");
+        assert_eq!(n.iter().filter(|(k, _)| *k == Document).count(), 2, "{n:?}");
+    }
+
+    #[test]
+    fn canonical_names_expand_known_abbreviations() {
+        assert_eq!(canonical_name("中科院"), "中国科学院");
+        assert_eq!(
+            canonical_name("中科院海洋大科学研究中心"),
+            "中国科学院海洋大科学研究中心"
+        );
+        assert_eq!(canonical_name("山东能源研究院"), "山东能源研究院");
+        assert_eq!(
+            resolve_id(NodeKind::Organization, "中科院"),
+            entity_id(NodeKind::Organization, "中国科学院")
+        );
+    }
 
     #[test]
     fn evidence_props_are_a_serialised_evidence() {
@@ -623,91 +792,5 @@ mod tests {
         assert_eq!(serde_json::to_value(&ev).unwrap(), v);
         assert_eq!((ev.start, ev.end, ev.mention_end), (1, 3, 1));
         assert_eq!(ev.field, "content");
-    }
-}
-
-#[cfg(test)]
-mod timing {
-    use super::*;
-    use std::time::Instant;
-
-    #[test]
-    #[ignore]
-    fn phases() {
-        let text = std::fs::read_to_string("seeds/qingdao-kejiju-2021-business-goals.txt").unwrap();
-        let lines: Vec<&str> = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| l.chars().count() > 30)
-            .collect();
-        let mut all = Vec::new();
-        for _ in 0..110 {
-            all.extend(lines.iter().copied());
-        }
-        let seg = Segmenter::shared();
-        let lex = Lexicon::get();
-        let jieba = jieba_rs::Jieba::new();
-        for round in 0..3 {
-            let t = Instant::now();
-            for l in &all {
-                std::hint::black_box(jieba.cut(l, true));
-            }
-            let cut = t.elapsed();
-            let t = Instant::now();
-            let mut n = 0;
-            for l in &all {
-                for sp in sentences::split(l) {
-                    n += std::hint::black_box(seg.tag(&l[sp.byte_start..sp.byte_end])).len();
-                }
-            }
-            let tag = t.elapsed();
-            let t = Instant::now();
-            for l in &all {
-                n += std::hint::black_box(seg.tag(l)).len();
-            }
-            let tag_whole = t.elapsed();
-            let t = Instant::now();
-            for l in &all {
-                n += std::hint::black_box(seg.cut(l)).len();
-            }
-            let cut_seg = t.elapsed();
-            println!("tag whole {tag_whole:?} segmenter cut {cut_seg:?}");
-            let t = Instant::now();
-            for l in &all {
-                for sp in sentences::split(l) {
-                    let s = &l[sp.byte_start..sp.byte_end];
-                    let tg = seg.tag(s);
-                    std::hint::black_box(Sent::new(s, &tg, lex));
-                }
-            }
-            let sent = t.elapsed();
-            let t = Instant::now();
-            for l in &all {
-                for sp in sentences::split(l) {
-                    let s = &l[sp.byte_start..sp.byte_end];
-                    let tg = seg.tag(s);
-                    let st = Sent::new(s, &tg, lex);
-                    std::hint::black_box(analyse(lex, &st));
-                }
-            }
-            let an = t.elapsed();
-            let ex = Extractor::new(seg.clone());
-            let goals: Vec<Node> = all
-                .iter()
-                .enumerate()
-                .map(|(i, l)| {
-                    let mut g = Node::entity(NodeKind::Goal, "");
-                    g.id = format!("g{i}");
-                    g.props.insert("content".into(), json!(l));
-                    g
-                })
-                .collect();
-            let t = Instant::now();
-            for g in &goals {
-                std::hint::black_box(ex.extract_goal("d", g));
-            }
-            let full = t.elapsed();
-            println!("round {round}: cut {cut:?} tag {tag:?} +sent {sent:?} +analyse {an:?} full {full:?} words {n}");
-        }
     }
 }

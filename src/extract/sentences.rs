@@ -148,6 +148,25 @@ pub struct Sent<'a> {
     pub pair: Vec<Option<u32>>,
 }
 
+const TAG_FUNCTION: u8 = 1;
+const TAG_PROPER: u8 = 2;
+const TAG_VERBISH: u8 = 4;
+const TAG_X: u8 = 8;
+
+/// What a jieba tag says, as bits: a function word (p c u* y e o r rr rz), a proper noun or
+/// place (ns nr nt nrt nrfg eng), a verb or adverb (v vd vg ad d), unknown (x).
+fn tag_bits(tag: &str) -> u8 {
+    match tag.as_bytes() {
+        [b'p'] | [b'c'] | [b'y'] | [b'e'] | [b'o'] | [b'r'] | [b'r', b'r' | b'z'] => TAG_FUNCTION,
+        [b'u', ..] => TAG_FUNCTION,
+        [b'n', b's' | b'r' | b't'] | [b'n', b'r', b't'] | [b'n', b'r', b'f', b'g'] => TAG_PROPER,
+        [b'e', b'n', b'g'] => TAG_PROPER,
+        [b'v'] | [b'v', b'd' | b'g'] | [b'a', b'd'] | [b'd'] => TAG_VERBISH,
+        [b'x'] => TAG_X,
+        _ => 0,
+    }
+}
+
 fn digitish(c: char) -> bool {
     c.is_ascii_digit() || ('０'..='９').contains(&c)
 }
@@ -213,41 +232,33 @@ impl<'a> Sent<'a> {
             }
             ci = e;
             let first = t.word.chars().next().unwrap_or(' ');
-            let flags = lex.flags(t.word);
-            let class = if n == 1 && !is_han(first) && !first.is_ascii_alphanumeric() {
+            let punct = n == 1 && !is_han(first) && !first.is_ascii_alphanumeric();
+            let flags = if punct { 0 } else { lex.flags(t.word) };
+            let tb = tag_bits(t.tag);
+            // one pass over the characters: digits? only Han and ASCII letters/digits?
+            let (mut digit, mut wordy, mut all_han) = (false, true, true);
+            if !punct {
+                for c in t.word.chars() {
+                    digit |= digitish(c);
+                    let han = is_han(c);
+                    all_han &= han;
+                    wordy &= han || c.is_ascii_alphanumeric();
+                }
+            }
+            let class = if punct {
                 TokClass::Punct(first)
-            } else if t.word.chars().any(digitish) {
+            } else if digit {
                 TokClass::Digit
             } else if t.word == "与" || t.word == "和" {
                 TokClass::Conj
             } else if flags & flag::LEVEL != 0 {
                 TokClass::Level
             } else if flags & flag::STOP != 0
-                || (flags == 0 && stop_compound(lex, t.word))
-                || matches!(
-                    t.tag,
-                    "p" | "c"
-                        | "u"
-                        | "uj"
-                        | "ul"
-                        | "uz"
-                        | "ug"
-                        | "ud"
-                        | "uv"
-                        | "y"
-                        | "e"
-                        | "o"
-                        | "r"
-                        | "rr"
-                        | "rz"
-                )
+                || tb & TAG_FUNCTION != 0
+                || (flags == 0 && n == 4 && stop_compound(lex, t.word))
             {
                 TokClass::Stop
-            } else if !t
-                .word
-                .chars()
-                .all(|c| is_han(c) || c.is_ascii_alphanumeric())
-            {
+            } else if !wordy {
                 // mixed punctuation runs (`——`, `[`): treat like punctuation
                 TokClass::Punct(first)
             } else {
@@ -255,14 +266,12 @@ impl<'a> Sent<'a> {
             };
             let strong = class == TokClass::Word
                 && flags & flag::WEAK_PLACE == 0
-                && (matches!(t.tag, "ns" | "nr" | "nt" | "nrt" | "nrfg" | "eng")
-                    || (t.tag == "x" && n >= 2 && t.word.chars().all(is_han))
-                    || flags & flag::PLACE_WORD != 0
+                && (tb & TAG_PROPER != 0
+                    || (tb & TAG_X != 0 && n >= 2 && all_han)
+                    || flags & (flag::PLACE_WORD | flag::KNOWN_NAME) != 0
                     || t.word == "国家"
-                    || t.word == "中国"
-                    || flags & flag::KNOWN_NAME != 0);
-            let verbish =
-                matches!(t.tag, "v" | "vd" | "vg" | "ad" | "d") || flags & flag::CLAUSE_VERB != 0;
+                    || t.word == "中国");
+            let verbish = tb & TAG_VERBISH != 0 || flags & flag::CLAUSE_VERB != 0;
             toks.push(Tok {
                 word: t.word,
                 tag: t.tag,
@@ -288,6 +297,10 @@ impl<'a> Sent<'a> {
 
     pub fn len(&self) -> usize {
         self.chars.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.chars.is_empty()
     }
 
     /// The text of characters `s..e`.

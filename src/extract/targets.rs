@@ -100,14 +100,9 @@ fn is_digit(c: char) -> bool {
 /// The word of `words` (longest first) that starts at character `i`, if any.
 fn word_at(chars: &[char], i: usize, words: &'static [&'static str]) -> Option<&'static str> {
     words.iter().copied().find(|w| {
-        let mut k = i;
-        for c in w.chars() {
-            if chars.get(k) != Some(&c) {
-                return false;
-            }
-            k += 1;
-        }
-        true
+        w.chars()
+            .enumerate()
+            .all(|(k, c)| chars.get(i + k) == Some(&c))
     })
 }
 

@@ -618,3 +618,125 @@ fn extract_is_deterministic() {
     }
     println!("seed nodes by kind: {kinds:?}");
 }
+
+mod robustness {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Text made of the pieces goal documents are made of, in any order: names, suffixes,
+    /// verbs, brackets (paired or not), quotes, dashes, digits (also full-width), units,
+    /// whitespace and debris.
+    fn goalish() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "支持",
+            "推动",
+            "建设",
+            "出台",
+            "修订",
+            "与",
+            "和",
+            "等",
+            "、",
+            "，",
+            "。",
+            "；",
+            "\n",
+            "（",
+            "）",
+            "(",
+            ")",
+            "《",
+            "》",
+            "〈",
+            "〉",
+            "“",
+            "”",
+            "‘",
+            "’",
+            "\"",
+            "——",
+            "-",
+            "—",
+            "中科院",
+            "中国",
+            "青岛",
+            "市",
+            "区",
+            "高新区",
+            "上合示范区",
+            "实验室",
+            "研究院",
+            "中心",
+            "支行",
+            "基金",
+            "联盟",
+            "局",
+            "部",
+            "管理办法",
+            "行动方案",
+            "计划",
+            "试点",
+            "企业",
+            "技术创新",
+            "各级",
+            "省级",
+            "150",
+            "１５０",
+            "1-2",
+            "3.0",
+            "25%",
+            "家",
+            "以上",
+            "左右",
+            "余",
+            "突破",
+            "增长",
+            "〔202434",
+            "号",
+            "以下简称",
+            "[bookmark: _GoBack]",
+            " ",
+            "\u{3000}",
+            "a",
+            "Z9",
+            "🙂",
+        ]);
+        prop::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn extract_never_panics_and_offsets_hold(content in goalish(), title in goalish()) {
+            let ex = extractor();
+            let doc = document_id("单位", 2024, "文件");
+            let mut g = goal_node(&doc, "重点目标", "1", &title, &content);
+            g.props.insert("benchmark".into(), json!(content.clone()));
+            let r = ex.extract_goal(&doc, &g);
+            let ids: HashSet<&str> = r.nodes.iter().map(|n| n.id.as_str()).collect();
+            for e in &r.edges {
+                prop_assert!(e.source == g.id || ids.contains(e.source.as_str()));
+                prop_assert!(ids.contains(e.target.as_str()));
+                let ev: Evidence = serde_json::from_value(e.props["evidence"].clone()).unwrap();
+                let field = match ev.field.as_str() {
+                    "title" => title.clone(),
+                    _ => content.clone(),
+                };
+                let chars: Vec<char> = field.chars().collect();
+                prop_assert!(ev.start < ev.end && ev.end <= chars.len());
+                let s: String = chars[ev.start..ev.end].iter().collect();
+                prop_assert_eq!(&s, &ev.sentence);
+                prop_assert!(ev.mention_start < ev.mention_end);
+                prop_assert!(ev.mention_end <= ev.sentence.chars().count());
+            }
+            for (text, toks) in [(&title, &r.tokens.title), (&content, &r.tokens.content)] {
+                let mut last = 0;
+                for &(s, e) in toks.iter() {
+                    prop_assert!(s >= last && e > s && e <= text.len());
+                    prop_assert!(text.is_char_boundary(s) && text.is_char_boundary(e));
+                    last = e;
+                }
+            }
+        }
+    }
+}
