@@ -50,13 +50,14 @@ fn bracketed(sent: &Sent<'_>, taken: &mut [bool], out: &mut Vec<Mention>) {
     }
 }
 
-/// The longest document suffix that ends exactly at character `e` (a token end).
-fn doc_suffix_at(lex: &Lexicon, sent: &Sent<'_>, s: usize, e: usize) -> bool {
+/// Does `s..e` end with a document suffix and have a name of its own before it (at least
+/// two more characters: 海洋科技创新行动方案, not 实施方案 alone)?
+fn named_document(lex: &Lexicon, sent: &Sent<'_>, s: usize, e: usize) -> bool {
     let maxk = lex.max_doc_suffix_chars.min(e - s);
-    (1..=maxk).any(|k| {
-        let st = e - k;
-        lex.doc_suffix.contains(sent.slice(st, e))
-    })
+    (1..=maxk)
+        .rev()
+        .find(|&k| lex.doc_suffix.contains(sent.slice(e - k, e)))
+        .is_some_and(|k| e - s >= k + 2)
 }
 
 fn unbracketed(lex: &Lexicon, sent: &Sent<'_>, taken: &mut [bool], out: &mut Vec<Mention>) {
@@ -103,7 +104,7 @@ fn unbracketed(lex: &Lexicon, sent: &Sent<'_>, taken: &mut [bool], out: &mut Vec
             }
             if k > item_s {
                 let (s, e) = (toks[item_s].s, toks[k - 1].e);
-                if e - s >= 4 && doc_suffix_at(lex, sent, s, e) {
+                if named_document(lex, sent, s, e) {
                     out.push(Mention::new(NodeKind::Document, sent.slice(s, e), s, e));
                     for t in &mut taken[s..e] {
                         *t = true;

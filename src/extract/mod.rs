@@ -122,6 +122,7 @@ pub(crate) fn analyse(lex: &'static Lexicon, sent: &Sent<'_>) -> Analysis {
 /// its clause (a chain of issuing verbs is kept whole: 修订出台), `发挥…作用` as a frame, and
 /// for a place after 在/于 the first verb after it.
 pub(crate) fn governing_verb(
+    lex: &Lexicon,
     sent: &Sent<'_>,
     start: usize,
     end: usize,
@@ -150,6 +151,16 @@ pub(crate) fn governing_verb(
         if matches!(t.word, "在" | "于") {
             locative = true;
             break;
+        }
+        // an adverb and a verb written as one token (认真落实, 加快推进)
+        if t.flags & (flag::ISSUE | flag::ACTION) == 0 && t.e - t.s == 4 {
+            let b = sent.cb[t.s + 2] - sent.cb[t.s];
+            let (head, verb) = t.word.split_at(b);
+            if lex.flags(head) & flag::STOP != 0
+                && lex.flags(verb) & (flag::ISSUE | flag::ACTION) != 0
+            {
+                return Some(verb.to_string());
+            }
         }
         if t.flags & flag::ISSUE != 0 {
             let mut a = i;
@@ -379,7 +390,7 @@ impl<'g> Builder<'g> {
                 continue;
             }
             let ev = || self_evidence(self.document, self.goal, w, m.start, m.end);
-            let action = governing_verb(sent, m.start, m.end, &spans);
+            let action = governing_verb(lex, sent, m.start, m.end, &spans);
             let label = match m.kind {
                 NodeKind::Document => {
                     let issued = action
@@ -457,7 +468,7 @@ impl<'g> Builder<'g> {
         let tid = self.node(node);
         let (doc, goal) = (self.document, self.goal);
         let ev = || self_evidence(doc, goal, w, t.start, t.end);
-        let action = governing_verb(sent, t.start, t.end, spans);
+        let action = governing_verb(lex, sent, t.start, t.end, spans);
         self.edge(GOAL, EdgeLabel::SetsTarget, tid, ev, action);
 
         let Some((subject, ss, se)) = &t.subject else {
@@ -759,6 +770,27 @@ mod tests {
         ));
         let n = names("修订出台甲市科技计划项目管理暂行办法、甲市专项资金管理办法等文件。");
         assert_eq!(n.iter().filter(|(k, _)| *k == Document).count(), 2, "{n:?}");
+    }
+
+    #[test]
+    fn a_bare_document_suffix_is_no_document_and_numbers_are_kept() {
+        use NodeKind::*;
+        let n = names("制定实施方案，编制工作方案。");
+        assert!(n.iter().all(|(k, _)| *k != Document), "{n:?}");
+        let seg = Segmenter::shared();
+        let lex = Lexicon::get();
+        let text = "认真落实《国务院关于印发〈规划〉的通知》（国发〔2021〕20号）。";
+        let tagged = seg.tag(text);
+        let sent = Sent::new(text, &tagged, lex);
+        let an = analyse(lex, &sent);
+        let d = &an.mentions[0];
+        assert_eq!(d.written, "国务院关于印发〈规划〉的通知");
+        assert_eq!(d.number.as_deref(), Some("国发〔2021〕20号"));
+        let spans = [(d.start, d.end)];
+        assert_eq!(
+            governing_verb(lex, &sent, d.start, d.end, &spans).as_deref(),
+            Some("落实")
+        );
     }
 
     #[test]

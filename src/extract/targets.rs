@@ -219,7 +219,13 @@ pub(crate) fn find(lex: &Lexicon, sent: &Sent<'_>, taken: &[bool]) -> Vec<Target
             value: v1,
             low: v2.map(|_| v1),
             high: v2,
-            unit: unit.map(str::to_string),
+            unit: unit.map(|u| {
+                if u == "％" {
+                    "%".to_string()
+                } else {
+                    u.to_string()
+                }
+            }),
             qualifier: (!qualifiers.is_empty()).then(|| qualifiers.join("…")),
             subject: None,
         };
