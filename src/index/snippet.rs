@@ -32,32 +32,34 @@ struct Occurrence {
     term: usize,
 }
 
-/// Every occurrence of each term (folded characters, no whitespace) in `chars`, where
-/// whitespace in the text is skipped as the n-gram analysis skips it.
-fn occurrences(chars: &[char], terms: &[Vec<char>]) -> Vec<Occurrence> {
-    let folded: Vec<(char, usize)> = chars
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| (fold_char(c), i))
-        .filter(|(c, _)| !c.is_whitespace())
-        .collect();
+/// Every occurrence of each term (folded, no whitespace) in `text`, where whitespace in
+/// the text is skipped as the n-gram analysis skips it.
+fn occurrences(text: &str, terms: &[String]) -> Vec<Occurrence> {
+    let mut folded = String::with_capacity(text.len());
+    // (byte offset in `folded`, char index in `text`) of each folded character
+    let mut map: Vec<(usize, usize)> = Vec::with_capacity(text.len() / 2);
+    for (i, c) in text.chars().enumerate() {
+        let f = fold_char(c);
+        if !f.is_whitespace() {
+            map.push((folded.len(), i));
+            folded.push(f);
+        }
+    }
     let mut out = Vec::new();
     for (t, term) in terms.iter().enumerate() {
-        if term.is_empty() || term.len() > folded.len() {
+        let len = term.chars().count();
+        if len == 0 {
             continue;
         }
-        for i in 0..=folded.len() - term.len() {
-            if folded[i..i + term.len()]
-                .iter()
-                .zip(term)
-                .all(|((c, _), q)| c == q)
-            {
-                out.push(Occurrence {
-                    start: folded[i].1,
-                    end: folded[i + term.len() - 1].1 + 1,
-                    term: t,
-                });
-            }
+        for (byte, _) in folded.match_indices(term.as_str()) {
+            let Ok(first) = map.binary_search_by_key(&byte, |m| m.0) else {
+                continue;
+            };
+            out.push(Occurrence {
+                start: map[first].1,
+                end: map[first + len - 1].1 + 1,
+                term: t,
+            });
         }
     }
     out.sort_by_key(|o| (o.start, o.end));
@@ -75,17 +77,15 @@ fn distinct_terms(occs: &[Occurrence]) -> usize {
 /// of preference on ties): the one with the most distinct terms, then the most
 /// occurrences. A field without any match is used only when none matches (the first
 /// non-empty one, without highlights).
-pub fn best_snippet(fields: &[(&str, &str)], terms: &[Vec<char>]) -> Snippet {
+pub fn best_snippet(fields: &[(&str, &str)], terms: &[String]) -> Snippet {
     struct Candidate {
         field: usize,
         key: (usize, usize),
-        chars: Vec<char>,
         occs: Vec<Occurrence>,
     }
     let mut best: Option<Candidate> = None;
     for (i, (_, text)) in fields.iter().enumerate() {
-        let chars: Vec<char> = text.chars().collect();
-        let occs = occurrences(&chars, terms);
+        let occs = occurrences(text, terms);
         if occs.is_empty() {
             continue;
         }
@@ -94,14 +94,14 @@ pub fn best_snippet(fields: &[(&str, &str)], terms: &[Vec<char>]) -> Snippet {
             best = Some(Candidate {
                 field: i,
                 key,
-                chars,
                 occs,
             });
         }
     }
     match best {
         Some(c) => {
-            let (text, highlights) = cut(&c.chars, &c.occs);
+            let chars: Vec<char> = fields[c.field].1.chars().collect();
+            let (text, highlights) = cut(&chars, &c.occs);
             Snippet {
                 text,
                 highlights,
@@ -201,8 +201,10 @@ mod tests {
     use super::*;
     use crate::index::tokenizer::fold_text;
 
-    fn terms(qs: &[&str]) -> Vec<Vec<char>> {
-        qs.iter().map(|q| fold_text(q)).collect()
+    fn terms(qs: &[&str]) -> Vec<String> {
+        qs.iter()
+            .map(|q| fold_text(q).into_iter().collect())
+            .collect()
     }
 
     fn marked(s: &Snippet) -> Vec<String> {

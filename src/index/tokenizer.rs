@@ -3,11 +3,13 @@
 //! - **words**: jieba words (the extraction's own cut, reused through
 //!   [`PreTokenizedString`]s), folded with [`fold_char`]; tokens without a letter or digit
 //!   (punctuation, spaces) are dropped but keep their position, so a phrase never matches
-//!   across punctuation.
-//! - **n-grams**: every character's unigram and the bigram starting at it, at the same
-//!   position, folded and with whitespace removed. A query of length 1 is one unigram, of
-//!   length 2 one bigram, and longer queries are a phrase of overlapping bigrams, so any
-//!   substring of a text finds it, whatever jieba made of the text.
+//!   across punctuation. Each pair of adjacent words is also a token ([`shingle`]), at the
+//!   first word's position, so a two-word query is one term.
+//! - **n-grams**: the folded characters of a text, whitespace removed, cut into every
+//!   substring of 1, 2, 3 and 4 characters, each at the position of its first character.
+//!   A query of up to four characters is then one term, and a longer one a phrase of
+//!   overlapping 4-grams, so any substring of a text finds it, whatever jieba made of
+//!   the text.
 //!
 //! Both are also registered as tantivy tokenizers ([`register_tokenizers`]) under fixed
 //! names, since tantivy records only a tokenizer's name in the schema.
@@ -20,8 +22,17 @@ use tantivy::Index;
 
 /// Name of the jieba word tokenizer in every plangraph index.
 pub const JIEBA_TOKENIZER: &str = "plangraph_jieba";
-/// Name of the character unigram+bigram tokenizer in every plangraph index.
-pub const NGRAM_TOKENIZER: &str = "plangraph_ngram";
+/// Longest n-gram indexed; longer queries are phrases of n-grams this long.
+pub const MAX_GRAM: usize = 4;
+/// Names of the n-gram tokenizers in every plangraph index: `(name, shortest, longest)`.
+pub const NGRAM_TOKENIZERS: [(&str, usize, usize); MAX_GRAM] = [
+    ("plangraph_ngram1", 1, 1),
+    ("plangraph_ngram2", 2, 2),
+    ("plangraph_ngram3", 3, 3),
+    ("plangraph_ngram4", 4, 4),
+];
+/// Between the two words of a word-pair token.
+const SHINGLE_JOINER: char = '\u{1F}';
 
 /// The one character folding of the index: [`normalize_char`] (full-width to half-width,
 /// bracket, dash and quote variants) and ASCII lowercase.
@@ -50,16 +61,27 @@ pub fn word_term(word: &str) -> Option<String> {
     )
 }
 
-/// Register both tokenizers on `index`. Called on every open and create.
+/// The token of two adjacent words.
+pub fn shingle(first: &str, second: &str) -> String {
+    let mut s = String::with_capacity(first.len() + second.len() + 1);
+    s.push_str(first);
+    s.push(SHINGLE_JOINER);
+    s.push_str(second);
+    s
+}
+
+/// Register the tokenizers on `index`. Called on every open and create.
 pub fn register_tokenizers(index: &Index, seg: &Arc<Segmenter>) {
     let manager = index.tokenizers();
     manager.register(JIEBA_TOKENIZER, JiebaTokenizer { seg: seg.clone() });
-    manager.register(NGRAM_TOKENIZER, NgramTokenizer);
+    for (name, min, max) in NGRAM_TOKENIZERS {
+        manager.register(name, NgramTokenizer::new(min, max));
+    }
 }
 
-/// A text analyzer for the n-gram tokenizer (tests and tools).
-pub fn ngram_analyzer() -> TextAnalyzer {
-    TextAnalyzer::from(NgramTokenizer)
+/// A text analyzer for n-grams of `min..=max` characters (tests and tools).
+pub fn ngram_analyzer(min: usize, max: usize) -> TextAnalyzer {
+    TextAnalyzer::from(NgramTokenizer::new(min, max))
 }
 
 /// `ranges` (byte ranges of jieba words of `text`, as [`Segmenter::cut`] returns them) as
@@ -86,19 +108,33 @@ pub fn pretokenized(seg: &Segmenter, text: &str, ranges: &[(usize, usize)]) -> P
         recut = seg.cut(text);
         &recut[..]
     };
-    let tokens = ranges
-        .iter()
-        .enumerate()
-        .filter_map(|(position, &(s, e))| {
-            word_term(&text[s..e]).map(|t| Token {
-                offset_from: s,
+    let mut tokens: Vec<Token> = Vec::with_capacity(ranges.len() * 2);
+    let mut previous: Option<usize> = None;
+    for (position, &(s, e)) in ranges.iter().enumerate() {
+        let Some(word) = word_term(&text[s..e]) else {
+            previous = None;
+            continue;
+        };
+        if let Some(p) = previous {
+            let first: &Token = &tokens[p];
+            let pair = Token {
+                offset_from: first.offset_from,
                 offset_to: e,
-                position,
-                text: t,
-                position_length: 1,
-            })
-        })
-        .collect();
+                position: first.position,
+                text: shingle(&first.text, &word),
+                position_length: 2,
+            };
+            tokens.push(pair);
+        }
+        previous = Some(tokens.len());
+        tokens.push(Token {
+            offset_from: s,
+            offset_to: e,
+            position,
+            text: word,
+            position_length: 1,
+        });
+    }
     PreTokenizedString {
         text: text.to_string(),
         tokens,
@@ -151,19 +187,30 @@ impl Tokenizer for JiebaTokenizer {
     }
 }
 
-/// Character unigrams and bigrams, each bigram at the position of its first character.
-#[derive(Clone, Copy, Default)]
-pub struct NgramTokenizer;
+/// Character n-grams of `min..=max` characters, each at the position of its first
+/// character (shorter first).
+#[derive(Clone, Copy)]
+pub struct NgramTokenizer {
+    min: usize,
+    max: usize,
+}
+
+impl NgramTokenizer {
+    pub fn new(min: usize, max: usize) -> NgramTokenizer {
+        assert!(1 <= min && min <= max);
+        NgramTokenizer { min, max }
+    }
+}
 
 /// The n-gram stream of one text.
 pub struct NgramTokenStream {
     /// (byte start, byte end, folded char) of each non-whitespace character.
     chars: Vec<(usize, usize, char)>,
-    /// Index of the character of the current token.
+    min: usize,
+    max: usize,
+    /// Start character of the next token, and its length.
     index: usize,
-    /// Whether the current token is the bigram at `index` (else the unigram).
-    bigram: bool,
-    started: bool,
+    len: usize,
     token: Token,
 }
 
@@ -178,9 +225,10 @@ impl Tokenizer for NgramTokenizer {
             .collect();
         NgramTokenStream {
             chars,
+            min: self.min,
+            max: self.max,
             index: 0,
-            bigram: false,
-            started: false,
+            len: self.min,
             token: Token::default(),
         }
     }
@@ -188,31 +236,31 @@ impl Tokenizer for NgramTokenizer {
 
 impl TokenStream for NgramTokenStream {
     fn advance(&mut self) -> bool {
-        if !self.started {
-            self.started = true;
-        } else if !self.bigram && self.index + 1 < self.chars.len() {
-            self.bigram = true;
-        } else {
-            self.index += 1;
-            self.bigram = false;
+        loop {
+            if self.index >= self.chars.len() {
+                return false;
+            }
+            if self.len > self.max || self.index + self.len > self.chars.len() {
+                self.index += 1;
+                self.len = self.min;
+                continue;
+            }
+            let (start, _, _) = self.chars[self.index];
+            let (_, end, _) = self.chars[self.index + self.len - 1];
+            let t = &mut self.token;
+            t.text.clear();
+            t.text.extend(
+                self.chars[self.index..self.index + self.len]
+                    .iter()
+                    .map(|c| c.2),
+            );
+            t.offset_from = start;
+            t.offset_to = end;
+            t.position = self.index;
+            t.position_length = 1;
+            self.len += 1;
+            return true;
         }
-        if self.index >= self.chars.len() {
-            return false;
-        }
-        let (start, end, c) = self.chars[self.index];
-        let t = &mut self.token;
-        t.text.clear();
-        t.text.push(c);
-        t.offset_from = start;
-        t.offset_to = end;
-        t.position = self.index;
-        t.position_length = 1;
-        if self.bigram {
-            let (_, end2, c2) = self.chars[self.index + 1];
-            t.text.push(c2);
-            t.offset_to = end2;
-        }
-        true
     }
 
     fn token(&self) -> &Token {
@@ -225,24 +273,27 @@ impl TokenStream for NgramTokenStream {
 }
 
 /// The n-gram terms a query string needs, with their positions relative to its start:
-/// one unigram for one character, one bigram for two, overlapping bigrams beyond.
+/// the string itself when it is at most [`MAX_GRAM`] characters, else its overlapping
+/// [`MAX_GRAM`]-grams.
 pub fn query_ngrams(chars: &[char]) -> Vec<(usize, String)> {
-    match chars.len() {
-        0 => Vec::new(),
-        1 => vec![(0, chars[0].to_string())],
-        n => (0..n - 1)
-            .map(|i| (i, chars[i..i + 2].iter().collect()))
-            .collect(),
+    if chars.len() <= MAX_GRAM {
+        if chars.is_empty() {
+            return Vec::new();
+        }
+        return vec![(0, chars.iter().collect())];
     }
+    (0..=chars.len() - MAX_GRAM)
+        .map(|i| (i, chars[i..i + MAX_GRAM].iter().collect()))
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn ngrams(text: &str) -> Vec<(String, usize)> {
+    fn ngrams(text: &str, min: usize, max: usize) -> Vec<(String, usize)> {
         let mut out = Vec::new();
-        let mut stream = NgramTokenizer.token_stream(text);
+        let mut stream = NgramTokenizer::new(min, max).token_stream(text);
         while let Some(t) = stream.next() {
             out.push((t.text.clone(), t.position));
         }
@@ -250,9 +301,9 @@ mod tests {
     }
 
     #[test]
-    fn ngrams_are_unigrams_and_bigrams_at_the_same_position() {
+    fn ngrams_start_at_each_character() {
         assert_eq!(
-            ngrams("新能源"),
+            ngrams("新能源", 1, 2),
             vec![
                 ("新".into(), 0),
                 ("新能".into(), 0),
@@ -261,20 +312,23 @@ mod tests {
                 ("源".into(), 2),
             ]
         );
-        assert!(ngrams("").is_empty());
-        assert_eq!(ngrams("Ａ"), vec![("a".into(), 0)]);
+        assert_eq!(ngrams("新能源", 3, 3), vec![("新能源".into(), 0)]);
+        assert!(ngrams("新能源", 4, 4).is_empty());
+        assert_eq!(ngrams("新能源", 1, 4).len(), 6);
+        assert!(ngrams("", 1, 4).is_empty());
+        assert_eq!(ngrams("Ａ", 1, 1), vec![("a".into(), 0)]);
         // whitespace is dropped, not a break
-        assert_eq!(ngrams("a b").iter().filter(|t| t.0 == "ab").count(), 1);
+        assert_eq!(ngrams("a b", 2, 2), vec![("ab".into(), 0)]);
     }
 
     #[test]
     fn query_ngrams_cover_the_string() {
         let q = |s: &str| query_ngrams(&fold_text(s));
         assert_eq!(q("海"), vec![(0, "海".to_string())]);
-        assert_eq!(q("海洋"), vec![(0, "海洋".to_string())]);
+        assert_eq!(q("海洋科技"), vec![(0, "海洋科技".to_string())]);
         assert_eq!(
-            q("中医药"),
-            vec![(0, "中医".to_string()), (1, "医药".to_string())]
+            q("海洋科技园"),
+            vec![(0, "海洋科技".to_string()), (1, "洋科技园".to_string())]
         );
         assert!(q("  ").is_empty());
     }
@@ -285,8 +339,22 @@ mod tests {
         let text = "强化科技战略规划，高水平编制";
         let pre = pretokenized(&seg, text, &seg.cut(text));
         assert!(pre.tokens.iter().all(|t| t.text != "，"));
-        let positions: Vec<usize> = pre.tokens.iter().map(|t| t.position).collect();
-        assert!(positions.windows(2).all(|w| w[0] < w[1]));
+        let words: Vec<&Token> = pre
+            .tokens
+            .iter()
+            .filter(|t| t.position_length == 1)
+            .collect();
+        assert!(words.windows(2).all(|w| w[0].position < w[1].position));
+        // pairs of adjacent words, never across the comma
+        let pairs: Vec<&str> = pre
+            .tokens
+            .iter()
+            .filter(|t| t.position_length == 2)
+            .map(|t| &text[t.offset_from..t.offset_to])
+            .collect();
+        assert_eq!(pairs[0], "强化科技");
+        assert!(pairs.iter().all(|p| !p.contains('，')));
+        assert_eq!(pairs.len(), words.len() - 2);
         assert_eq!(
             &text[pre.tokens[0].offset_from..pre.tokens[0].offset_to],
             "强化"
@@ -308,6 +376,8 @@ mod tests {
             words.push(t.text.clone());
         }
         assert!(words.contains(&"新能源".to_string()), "{words:?}");
-        assert!(index.tokenizers().get(NGRAM_TOKENIZER).is_some());
+        for (name, _, _) in NGRAM_TOKENIZERS {
+            assert!(index.tokenizers().get(name).is_some());
+        }
     }
 }
