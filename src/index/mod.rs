@@ -37,6 +37,8 @@ use tantivy::{
 pub const DEFAULT_LIMIT: usize = 10;
 /// Most hits one request returns; larger limits are lowered to this.
 pub const MAX_LIMIT: usize = 1_000;
+/// Deepest page start accepted (`offset`); deeper is an invalid parameter.
+pub const MAX_OFFSET: usize = 100_000;
 /// How many times a title (an entity's name or alias) is indexed: its boost over content.
 pub const TITLE_REPEAT: usize = 3;
 /// Memory of the index writer (split between its threads).
@@ -54,7 +56,7 @@ pub struct SearchRequest {
     pub year: Option<u16>,
     /// Hits to return (0: [`DEFAULT_LIMIT`]; at most [`MAX_LIMIT`]).
     pub limit: usize,
-    /// Hits to skip, best first.
+    /// Hits to skip, best first (at most [`MAX_OFFSET`]).
     pub offset: usize,
 }
 
@@ -248,19 +250,18 @@ impl TextIndex {
         if let Some(number) = prop_string(goal, "number") {
             doc.add_text(f.number, number);
         }
-        let title_words = tokenizer::pretokenized(&self.seg, title, &tokens.title);
-        for _ in 1..TITLE_REPEAT {
-            doc.add_pre_tokenized_text(f.words, title_words.clone());
+        let title_words = tokenizer::presegmented(&self.seg, title, &tokens.title);
+        for _ in 0..TITLE_REPEAT {
+            doc.add_text(f.words, &title_words);
         }
-        doc.add_pre_tokenized_text(f.words, title_words);
-        doc.add_pre_tokenized_text(
+        doc.add_text(
             f.words,
-            tokenizer::pretokenized(&self.seg, content, &tokens.content),
+            tokenizer::presegmented(&self.seg, content, &tokens.content),
         );
         if !benchmark.is_empty() {
-            doc.add_pre_tokenized_text(
+            doc.add_text(
                 f.words,
-                tokenizer::pretokenized(&self.seg, benchmark, &tokens.benchmark),
+                tokenizer::presegmented(&self.seg, benchmark, &tokens.benchmark),
             );
         }
         let texts = std::iter::repeat_n(title, TITLE_REPEAT).chain([content, benchmark]);
@@ -287,9 +288,9 @@ impl TextIndex {
             }
         }
         for name in names {
-            let words = tokenizer::pretokenized(&self.seg, name, &self.seg.cut(name));
+            let words = tokenizer::presegmented(&self.seg, name, &self.seg.cut(name));
             for _ in 0..TITLE_REPEAT {
-                doc.add_pre_tokenized_text(f.words, words.clone());
+                doc.add_text(f.words, &words);
                 for field in f.ng {
                     doc.add_text(field, name);
                 }
@@ -381,6 +382,12 @@ impl TextIndex {
     /// filters) through a ×[`query::WORD_BOOST`] whole-word clause added to the score.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let terms = query::parse(&request.query)?;
+        if request.offset > MAX_OFFSET {
+            return Err(Error::InvalidParam {
+                param: "offset",
+                reason: format!("at most {MAX_OFFSET}"),
+            });
+        }
         let filter = query::filter_query(
             &self.fields,
             &request.kinds,

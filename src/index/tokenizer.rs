@@ -1,7 +1,7 @@
 //! The two analyses the index uses, one rule each for indexing and querying:
 //!
-//! - **words**: jieba words (the extraction's own cut, reused through
-//!   [`PreTokenizedString`]s), folded with [`fold_char`]; tokens without a letter or digit
+//! - **words**: jieba words (the extraction's own cut, passed in [`presegmented`] form so
+//!   that no text is cut twice), folded with [`fold_char`]; tokens without a letter or digit
 //!   (punctuation, spaces) are dropped but keep their position, so a phrase never matches
 //!   across punctuation. Each pair of adjacent words is also a token ([`shingle`]), at the
 //!   first word's position, so a two-word query is one term.
@@ -17,7 +17,7 @@
 use crate::extract::Segmenter;
 use crate::model::normalize_char;
 use std::sync::Arc;
-use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer, Token, TokenStream, Tokenizer};
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 use tantivy::Index;
 
 /// Name of the jieba word tokenizer in every plangraph index.
@@ -84,12 +84,14 @@ pub fn ngram_analyzer(min: usize, max: usize) -> TextAnalyzer {
     TextAnalyzer::from(NgramTokenizer::new(min, max))
 }
 
-/// `ranges` (byte ranges of jieba words of `text`, as [`Segmenter::cut`] returns them) as
-/// a pre-tokenized value for a words field. Ranges that do not fit the text (out of
-/// bounds, off a character boundary, overlapping) are not trusted: the text is cut again.
-pub fn pretokenized(seg: &Segmenter, text: &str, ranges: &[(usize, usize)]) -> PreTokenizedString {
-    let valid = !ranges.is_empty() || text.is_empty();
-    let valid = valid
+/// Marks a text as already segmented: it starts with this character and its words are
+/// separated by it ([`presegmented`]). The jieba tokenizer splits such a text instead of
+/// cutting it, so the extraction's cut is reused and no text is segmented twice.
+pub const PRESEGMENTED: char = '\u{1E}';
+
+/// Whether `ranges` are the byte ranges of consecutive, non-empty pieces of `text`.
+fn ranges_fit(text: &str, ranges: &[(usize, usize)]) -> bool {
+    (!ranges.is_empty() || text.is_empty())
         && ranges
             .iter()
             .try_fold(0usize, |prev_end, &(s, e)| {
@@ -100,18 +102,38 @@ pub fn pretokenized(seg: &Segmenter, text: &str, ranges: &[(usize, usize)]) -> P
                     && text.is_char_boundary(e))
                 .then_some(e)
             })
-            .is_some();
+            .is_some()
+}
+
+/// `text` segmented at `ranges` (byte ranges of its jieba words, as [`Segmenter::cut`]
+/// returns them), for the words field. Ranges that do not fit the text (out of bounds,
+/// off a character boundary, overlapping) are not trusted: the text is cut again.
+pub fn presegmented(seg: &Segmenter, text: &str, ranges: &[(usize, usize)]) -> String {
     let recut;
-    let ranges = if valid {
+    let ranges = if ranges_fit(text, ranges) {
         ranges
     } else {
         recut = seg.cut(text);
         &recut[..]
     };
-    let mut tokens: Vec<Token> = Vec::with_capacity(ranges.len() * 2);
+    let mut out = String::with_capacity(text.len() + ranges.len() + 1);
+    for &(s, e) in ranges {
+        out.push(PRESEGMENTED);
+        out.extend(text[s..e].chars().filter(|&c| c != PRESEGMENTED));
+    }
+    if out.is_empty() {
+        out.push(PRESEGMENTED);
+    }
+    out
+}
+
+/// Word tokens of pieces `(byte start, byte end, text)` in order: each piece with a
+/// letter or digit at its index as position, and each pair of adjacent kept words.
+fn word_tokens<'a>(pieces: impl Iterator<Item = (usize, usize, &'a str)>) -> Vec<Token> {
+    let mut tokens: Vec<Token> = Vec::new();
     let mut previous: Option<usize> = None;
-    for (position, &(s, e)) in ranges.iter().enumerate() {
-        let Some(word) = word_term(&text[s..e]) else {
+    for (position, (s, e, piece)) in pieces.enumerate() {
+        let Some(word) = word_term(piece) else {
             previous = None;
             continue;
         };
@@ -135,9 +157,22 @@ pub fn pretokenized(seg: &Segmenter, text: &str, ranges: &[(usize, usize)]) -> P
             position_length: 1,
         });
     }
-    PreTokenizedString {
-        text: text.to_string(),
-        tokens,
+    tokens
+}
+
+/// The word tokens of `text`: split if [`presegmented`], else cut with jieba.
+pub fn words_of(seg: &Segmenter, text: &str) -> Vec<Token> {
+    match text.strip_prefix(PRESEGMENTED) {
+        Some(rest) => {
+            let base = PRESEGMENTED.len_utf8();
+            let mut offset = base;
+            word_tokens(rest.split(PRESEGMENTED).map(|piece| {
+                let start = offset;
+                offset += piece.len() + base;
+                (start, start + piece.len(), piece)
+            }))
+        }
+        None => word_tokens(seg.cut(text).into_iter().map(|(s, e)| (s, e, &text[s..e]))),
     }
 }
 
@@ -182,8 +217,10 @@ impl Tokenizer for JiebaTokenizer {
     type TokenStream<'a> = VecTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let tokens = pretokenized(&self.seg, text, &self.seg.cut(text)).tokens;
-        VecTokenStream { tokens, next: 0 }
+        VecTokenStream {
+            tokens: words_of(&self.seg, text),
+            next: 0,
+        }
     }
 }
 
@@ -337,32 +374,32 @@ mod tests {
     fn words_keep_positions_and_drop_punctuation() {
         let seg = Segmenter::shared();
         let text = "强化科技战略规划，高水平编制";
-        let pre = pretokenized(&seg, text, &seg.cut(text));
-        assert!(pre.tokens.iter().all(|t| t.text != "，"));
-        let words: Vec<&Token> = pre
-            .tokens
-            .iter()
-            .filter(|t| t.position_length == 1)
-            .collect();
+        let pre = presegmented(&seg, text, &seg.cut(text));
+        assert!(pre.starts_with(PRESEGMENTED));
+        let tokens = words_of(&seg, &pre);
+        assert!(tokens.iter().all(|t| t.text != "，"));
+        let words: Vec<&Token> = tokens.iter().filter(|t| t.position_length == 1).collect();
         assert!(words.windows(2).all(|w| w[0].position < w[1].position));
+        assert_eq!(&pre[words[0].offset_from..words[0].offset_to], "强化");
         // pairs of adjacent words, never across the comma
-        let pairs: Vec<&str> = pre
-            .tokens
+        let pairs: Vec<&str> = tokens
             .iter()
             .filter(|t| t.position_length == 2)
-            .map(|t| &text[t.offset_from..t.offset_to])
+            .map(|t| t.text.as_str())
             .collect();
-        assert_eq!(pairs[0], "强化科技");
+        assert_eq!(pairs[0], shingle("强化", "科技"));
         assert!(pairs.iter().all(|p| !p.contains('，')));
         assert_eq!(pairs.len(), words.len() - 2);
-        assert_eq!(
-            &text[pre.tokens[0].offset_from..pre.tokens[0].offset_to],
-            "强化"
-        );
+        // the same tokens as cutting the plain text (positions and texts)
+        let plain = words_of(&seg, text);
+        let key = |ts: &[Token]| -> Vec<(usize, String)> {
+            ts.iter().map(|t| (t.position, t.text.clone())).collect()
+        };
+        assert_eq!(key(&plain), key(&tokens));
         // bad ranges are not trusted
-        let bad = pretokenized(&seg, text, &[(0, 1)]);
-        assert_eq!(bad.tokens, pre.tokens);
-        assert_eq!(pretokenized(&seg, "", &[]).tokens, vec![]);
+        assert_eq!(presegmented(&seg, text, &[(0, 1)]), pre);
+        assert_eq!(presegmented(&seg, text, &[]), pre);
+        assert!(words_of(&seg, &presegmented(&seg, "", &[])).is_empty());
     }
 
     #[test]

@@ -337,6 +337,40 @@ fn hits_carry_goal_fields() {
 }
 
 #[test]
+fn the_index_is_shared_across_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<TextIndex>();
+}
+
+#[test]
+fn a_page_too_deep_is_an_invalid_offset() {
+    let (_, index) = seed_index();
+    let r = index.search(&SearchRequest {
+        query: "科技".into(),
+        offset: plangraph::index::MAX_OFFSET + 1,
+        ..SearchRequest::default()
+    });
+    assert!(
+        matches!(
+            r,
+            Err(Error::InvalidParam {
+                param: "offset",
+                ..
+            })
+        ),
+        "{r:?}"
+    );
+    let r = index
+        .search(&SearchRequest {
+            query: "科技".into(),
+            offset: plangraph::index::MAX_OFFSET,
+            ..SearchRequest::default()
+        })
+        .unwrap();
+    assert!(r.hits.is_empty() && r.total > 0);
+}
+
+#[test]
 fn empty_query_is_an_invalid_q() {
     let (_, index) = seed_index();
     for q in ["", "  ", "\t\u{3000}"] {
