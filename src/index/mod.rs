@@ -50,7 +50,8 @@ pub struct SearchRequest {
     pub query: String,
     /// Only these kinds (empty: all).
     pub kinds: Vec<NodeKind>,
-    /// Only goals of this unit (as written).
+    /// Only goals of this unit (as written; compared as [`normalize_name`] folds names;
+    /// blank: no filter).
     pub unit: Option<String>,
     /// Only goals of this year.
     pub year: Option<u16>,
@@ -388,12 +389,8 @@ impl TextIndex {
                 reason: format!("at most {MAX_OFFSET}"),
             });
         }
-        let filter = query::filter_query(
-            &self.fields,
-            &request.kinds,
-            request.unit.as_deref(),
-            request.year,
-        );
+        let unit = request.unit.as_deref().filter(|u| !u.trim().is_empty());
+        let filter = query::filter_query(&self.fields, &request.kinds, unit, request.year);
         let searcher = self.reader.searcher();
         let exists = |term: &Term| searcher.doc_freq(term).map(|n| n > 0).unwrap_or(true);
         let Some(plan) = query::plan(&self.seg, &self.fields, &terms, filter, &exists) else {
@@ -503,14 +500,20 @@ fn tiered_top(
     limit: usize,
     offset: usize,
 ) -> Result<Vec<(f32, DocAddress)>> {
+    let boost = |hits: Vec<(f32, DocAddress)>| -> Vec<(f32, DocAddress)> {
+        hits.into_iter()
+            .map(|(score, a)| (score * query::WORD_BOOST, a))
+            .collect()
+    };
     let in_words = words.count(searcher)?;
     if offset + limit <= in_words {
-        return Ok(searcher.search(words, &TopDocs::with_limit(limit).and_offset(offset))?);
+        let page = searcher.search(words, &TopDocs::with_limit(limit).and_offset(offset))?;
+        return Ok(boost(page));
     }
     // the page reaches past the whole-word matches: all of them are needed, to leave
     // them out of the rest
     let all_words = if in_words > 0 {
-        searcher.search(words, &TopDocs::with_limit(in_words))?
+        boost(searcher.search(words, &TopDocs::with_limit(in_words))?)
     } else {
         Vec::new()
     };

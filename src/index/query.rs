@@ -229,8 +229,8 @@ pub enum Ranking {
     /// By the score of one query.
     Single(Box<dyn Query>),
     /// A single term, all of whose whole-word matches are among its substring matches:
-    /// first the nodes the whole-word query matches (by its score), then the others (by
-    /// the substring query's). Two term queries that tantivy ranks with block-max WAND
+    /// first the nodes the whole-word query matches (by its score × [`WORD_BOOST`]), then
+    /// the others (by the substring query's). Two term queries that tantivy ranks with block-max WAND
     /// instead of one union it would score document by document.
     Tiered {
         words: Box<dyn Query>,
@@ -271,7 +271,7 @@ pub fn plan(
         let words = word_terms(f.words, &words);
         if words.iter().all(|(_, t)| exists(t)) {
             if let Some(q) = positioned_query(words) {
-                optional.push(boosted(q, WORD_BOOST));
+                optional.push(q);
                 optional_within_required &= exact;
             }
         }
@@ -293,6 +293,8 @@ pub fn plan(
     let ranking = if required.len() == 1 && filter.is_none() && optional_within_required {
         let ngrams = required.pop().expect("one required clause");
         match optional.pop() {
+            // unboosted: tantivy prunes a bare term query only (a boost would make it
+            // score every match); the tier's scores are scaled afterwards
             Some(words) => Ranking::Tiered { words, ngrams },
             None => Ranking::Single(ngrams),
         }
@@ -302,7 +304,11 @@ pub fn plan(
                 .into_iter()
                 .map(|q| (Occur::Must, q))
                 .chain(filter.map(|q| (Occur::Must, q)))
-                .chain(optional.into_iter().map(|q| (Occur::Should, q)))
+                .chain(
+                    optional
+                        .into_iter()
+                        .map(|q| (Occur::Should, boosted(q, WORD_BOOST))),
+                )
                 .collect(),
         )))
     };

@@ -35,6 +35,47 @@ struct Occurrence {
 /// Every occurrence of each term (folded, no whitespace) in `text`, where whitespace in
 /// the text is skipped as the n-gram analysis skips it.
 fn occurrences(text: &str, terms: &[String]) -> Vec<Occurrence> {
+    let mut out = if terms.iter().all(|t| t.chars().all(folds_from_itself_only))
+        && !text.contains(char::is_whitespace)
+    {
+        raw_occurrences(text, terms)
+    } else {
+        folded_occurrences(text, terms)
+    };
+    out.sort_by_key(|o| (o.start, o.end));
+    out
+}
+
+/// Characters that only themselves fold to: non-ASCII ones that folding keeps (folding
+/// maps characters to ASCII only), so a plain search of the text finds them.
+fn folds_from_itself_only(c: char) -> bool {
+    !c.is_ascii() && fold_char(c) == c
+}
+
+/// [`occurrences`] where the terms can be searched for in the text as it is.
+fn raw_occurrences(text: &str, terms: &[String]) -> Vec<Occurrence> {
+    let mut out = Vec::new();
+    for (t, term) in terms.iter().enumerate() {
+        let len = term.chars().count();
+        if len == 0 {
+            continue;
+        }
+        let (mut byte, mut chars) = (0, 0);
+        for (b, _) in text.match_indices(term.as_str()) {
+            chars += text[byte..b].chars().count();
+            byte = b;
+            out.push(Occurrence {
+                start: chars,
+                end: chars + len,
+                term: t,
+            });
+        }
+    }
+    out
+}
+
+/// [`occurrences`] on the folded text, whitespace left out.
+fn folded_occurrences(text: &str, terms: &[String]) -> Vec<Occurrence> {
     let mut folded = String::with_capacity(text.len());
     // (byte offset in `folded`, char index in `text`) of each folded character
     let mut map: Vec<(usize, usize)> = Vec::with_capacity(text.len() / 2);
@@ -62,7 +103,6 @@ fn occurrences(text: &str, terms: &[String]) -> Vec<Occurrence> {
             });
         }
     }
-    out.sort_by_key(|o| (o.start, o.end));
     out
 }
 
@@ -245,6 +285,26 @@ mod tests {
             &terms(&["ai平", "(青岛)"]),
         );
         assert_eq!(marked(&s), ["ＡＩ 平", "（青岛）"]);
+    }
+
+    #[test]
+    fn plain_and_folded_searches_agree() {
+        let text = "推进中国-上海合作组织建设，上海合作组织（青岛）中心。";
+        for q in [&["上海"][..], &["上海", "组织"], &["合作组织（"], &["海"]] {
+            let terms = terms(q);
+            let raw = raw_occurrences(text, &terms);
+            let mut folded = folded_occurrences(text, &terms);
+            folded.sort_by_key(|o| (o.start, o.end));
+            let key = |v: &[Occurrence]| -> Vec<(usize, usize, usize)> {
+                let mut k: Vec<_> = v.iter().map(|o| (o.start, o.end, o.term)).collect();
+                k.sort();
+                k
+            };
+            if q[0].chars().all(folds_from_itself_only) {
+                assert_eq!(key(&raw), key(&folded), "{q:?}");
+            }
+            assert!(!folded.is_empty());
+        }
     }
 
     #[test]

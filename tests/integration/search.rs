@@ -559,6 +559,14 @@ fn kind_unit_and_year_filters() {
         .unwrap();
     assert_eq!(unit.total, 1);
 
+    let blank = index
+        .search(&SearchRequest {
+            unit: Some(" ".into()),
+            ..request("海洋")
+        })
+        .unwrap();
+    assert_eq!(blank.total, 5);
+
     let year = index
         .search(&SearchRequest {
             year: Some(2021),
