@@ -17,14 +17,14 @@ pub mod tokenizer;
 use crate::error::{Error, Result};
 use crate::extract::{GoalTokens, Segmenter};
 use crate::model::{normalize_name, Node, NodeKind};
-use query::Ranking;
+use query::Plan;
 use schema::{build_schema, Fields, Payload, SCHEMA_VERSION};
 use serde::Serialize;
 use serde_json::Value as Json;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use tantivy::collector::TopDocs;
+use tantivy::collector::{Count, TopDocs};
 use tantivy::indexer::{MergeCandidate, MergePolicy, NoMergePolicy};
 use tantivy::query::Query;
 use tantivy::schema::Value;
@@ -400,26 +400,37 @@ impl TextIndex {
                 hits: Vec::new(),
             });
         };
-        let total = plan.count.count(&searcher)?;
         let limit = match request.limit {
             0 => DEFAULT_LIMIT,
             n => n.min(MAX_LIMIT),
         };
-        let mut hits = Vec::new();
-        if request.offset < total {
-            let top = match &plan.ranking {
-                Ranking::Single(q) => {
-                    searcher.search(&**q, &TopDocs::with_limit(limit).and_offset(request.offset))?
-                }
-                Ranking::Tiered { words, ngrams } => {
-                    tiered_top(&searcher, &**words, &**ngrams, limit, request.offset)?
-                }
-            };
-            let term_chars: Vec<String> = terms.iter().map(|t| t.chars.iter().collect()).collect();
-            for (score, address) in top {
-                let doc: TantivyDocument = searcher.doc(address)?;
-                hits.push(self.hit(&doc, score, &term_chars)?);
+        let page = TopDocs::with_limit(limit).and_offset(request.offset);
+        let (total, top) = match &plan {
+            Plan::Term(q) => {
+                let total = q.count(&searcher)?;
+                let top = if request.offset < total {
+                    searcher.search(&**q, &page)?
+                } else {
+                    Vec::new()
+                };
+                (total, top)
             }
+            Plan::Tiered { words, ngrams } => {
+                let total = ngrams.count(&searcher)?;
+                let top = if request.offset < total {
+                    tiered_top(&searcher, &**words, &**ngrams, limit, request.offset)?
+                } else {
+                    Vec::new()
+                };
+                (total, top)
+            }
+            Plan::Scan(q) => searcher.search(&**q, &(Count, page))?,
+        };
+        let term_chars: Vec<String> = terms.iter().map(|t| t.chars.iter().collect()).collect();
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            hits.push(self.hit(&doc, score, &term_chars)?);
         }
         Ok(SearchResults {
             query: request.query.clone(),

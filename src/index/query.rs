@@ -25,7 +25,7 @@ pub const MAX_QUERY_CHARS: usize = 1_000;
 /// within about 0.45–2.2 for a field up to 4× the average length, and a word is never
 /// more common than the same characters as a substring, so ×30 keeps whole-word matches
 /// above n-gram-only ones where scores add up (several terms, filters); a single term
-/// ranks in tiers ([`Ranking::Tiered`]).
+/// ranks in tiers ([`Plan::Tiered`]).
 pub const WORD_BOOST: f32 = 30.0;
 
 /// One required term of a query.
@@ -224,24 +224,22 @@ pub fn filter_query(
     }
 }
 
-/// How the hits of a search are ranked.
-pub enum Ranking {
-    /// By the score of one query.
-    Single(Box<dyn Query>),
+/// How a search finds, counts and ranks its hits.
+pub enum Plan {
+    /// One term query (or phrase) ranks; tantivy counts a term from its document
+    /// frequency and prunes the ranking with block-max WAND.
+    Term(Box<dyn Query>),
     /// A single term, all of whose whole-word matches are among its substring matches:
     /// first the nodes the whole-word query matches (by its score × [`WORD_BOOST`]), then
-    /// the others (by the substring query's). Two term queries that tantivy ranks with block-max WAND
-    /// instead of one union it would score document by document.
+    /// the others (by the substring query's). Two term queries that tantivy prunes
+    /// instead of one union it would score match by match; `ngrams` counts.
     Tiered {
         words: Box<dyn Query>,
         ngrams: Box<dyn Query>,
     },
-}
-
-/// The queries of a search: `ranking` ranks, `count` counts the same matches cheaply.
-pub struct Plan {
-    pub ranking: Ranking,
-    pub count: Box<dyn Query>,
+    /// Several terms or filters: one query scored over every match, counted in the same
+    /// pass.
+    Scan(Box<dyn Query>),
 }
 
 /// Build the ranking and counting queries for `terms` (non-empty) under `filter`.
@@ -279,40 +277,27 @@ pub fn plan(
     if required.is_empty() {
         return None;
     }
-    let count: Box<dyn Query> = match (required.len(), &filter) {
-        // a lone term query: tantivy counts it from the term's document frequency
-        (1, None) => required[0].box_clone(),
-        _ => Box::new(BooleanQuery::new(
-            required
-                .iter()
-                .map(|q| (Occur::Must, q.box_clone()))
-                .chain(filter.iter().map(|q| (Occur::Must, q.box_clone())))
-                .collect(),
-        )),
-    };
-    let ranking = if required.len() == 1 && filter.is_none() && optional_within_required {
+    if required.len() == 1 && filter.is_none() && optional_within_required {
         let ngrams = required.pop().expect("one required clause");
-        match optional.pop() {
+        return Some(match optional.pop() {
             // unboosted: tantivy prunes a bare term query only (a boost would make it
             // score every match); the tier's scores are scaled afterwards
-            Some(words) => Ranking::Tiered { words, ngrams },
-            None => Ranking::Single(ngrams),
-        }
-    } else {
-        Ranking::Single(Box::new(BooleanQuery::new(
-            required
-                .into_iter()
-                .map(|q| (Occur::Must, q))
-                .chain(filter.map(|q| (Occur::Must, q)))
-                .chain(
-                    optional
-                        .into_iter()
-                        .map(|q| (Occur::Should, boosted(q, WORD_BOOST))),
-                )
-                .collect(),
-        )))
-    };
-    Some(Plan { ranking, count })
+            Some(words) => Plan::Tiered { words, ngrams },
+            None => Plan::Term(ngrams),
+        });
+    }
+    Some(Plan::Scan(Box::new(BooleanQuery::new(
+        required
+            .into_iter()
+            .map(|q| (Occur::Must, q))
+            .chain(filter.map(|q| (Occur::Must, q)))
+            .chain(
+                optional
+                    .into_iter()
+                    .map(|q| (Occur::Should, boosted(q, WORD_BOOST))),
+            )
+            .collect(),
+    ))))
 }
 
 #[cfg(test)]
