@@ -11,7 +11,7 @@
 //!   overlapping 4-grams, so any substring of a text finds it, whatever jieba made of
 //!   the text.
 //!
-//! Both are also registered as tantivy tokenizers ([`register_tokenizers`]) under fixed
+//! The analyses are registered as tantivy tokenizers ([`register_tokenizers`]) under fixed
 //! names, since tantivy records only a tokenizer's name in the schema.
 
 use crate::extract::Segmenter;

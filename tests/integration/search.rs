@@ -885,3 +885,19 @@ fn matches_do_not_span_two_fields_and_long_queries_are_exact() {
     assert_eq!(b.hits[0].field, "benchmark");
     assert_eq!(b.hits[0].highlights, vec![[0, 9]]);
 }
+
+#[test]
+fn repeated_characters_and_long_repeats_match_exactly() {
+    let six = simple_goal("1", "哈哈哈哈哈哈", "好好学习。", None);
+    let four = simple_goal("2", "哈哈哈哈", "天天向上。", None);
+    let index = index_of(&[six.clone(), four.clone()]);
+    let found = |q: &str| -> BTreeSet<String> { ids(&search(&index, q)).into_iter().collect() };
+    let both = BTreeSet::from([six.id.clone(), four.id.clone()]);
+    assert_eq!(found("哈"), both);
+    assert_eq!(found("哈哈哈哈"), both);
+    assert_eq!(found("哈哈哈哈哈"), BTreeSet::from([six.id.clone()]));
+    assert_eq!(found("哈哈哈哈哈哈"), BTreeSet::from([six.id.clone()]));
+    assert!(found("哈哈哈哈哈哈哈").is_empty());
+    // more occurrences rank higher
+    assert_eq!(ids(&search(&index, "哈哈"))[0], six.id);
+}
