@@ -337,6 +337,40 @@ fn hits_carry_goal_fields() {
 }
 
 #[test]
+fn the_index_is_shared_across_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<TextIndex>();
+}
+
+#[test]
+fn a_page_too_deep_is_an_invalid_offset() {
+    let (_, index) = seed_index();
+    let r = index.search(&SearchRequest {
+        query: "科技".into(),
+        offset: plangraph::index::MAX_OFFSET + 1,
+        ..SearchRequest::default()
+    });
+    assert!(
+        matches!(
+            r,
+            Err(Error::InvalidParam {
+                param: "offset",
+                ..
+            })
+        ),
+        "{r:?}"
+    );
+    let r = index
+        .search(&SearchRequest {
+            query: "科技".into(),
+            offset: plangraph::index::MAX_OFFSET,
+            ..SearchRequest::default()
+        })
+        .unwrap();
+    assert!(r.hits.is_empty() && r.total > 0);
+}
+
+#[test]
 fn empty_query_is_an_invalid_q() {
     let (_, index) = seed_index();
     for q in ["", "  ", "\t\u{3000}"] {
@@ -524,6 +558,14 @@ fn kind_unit_and_year_filters() {
         })
         .unwrap();
     assert_eq!(unit.total, 1);
+
+    let blank = index
+        .search(&SearchRequest {
+            unit: Some(" ".into()),
+            ..request("海洋")
+        })
+        .unwrap();
+    assert_eq!(blank.total, 5);
 
     let year = index
         .search(&SearchRequest {
@@ -752,4 +794,110 @@ fn compaction_keeps_results_and_generation() {
         ids(&before).into_iter().collect::<BTreeSet<_>>(),
         ids(&after).into_iter().collect::<BTreeSet<_>>()
     );
+}
+
+fn simple_goal(number: &str, title: &str, content: &str, benchmark: Option<&str>) -> Node {
+    goal_node(
+        "市科技局",
+        2021,
+        "t",
+        &SeedGoal {
+            category: "重点目标".into(),
+            number: number.into(),
+            title: title.into(),
+            content: content.into(),
+            benchmark: benchmark.map(str::to_string),
+        },
+    )
+}
+
+#[test]
+fn paging_crosses_from_whole_word_matches_to_substring_matches() {
+    let mut nodes = Vec::new();
+    for i in 0..5 {
+        nodes.push(simple_goal(
+            &format!("w{i}"),
+            &format!("目标{i}"),
+            &format!("打造能源领域创新高地{}。", "完善服务体系。".repeat(i)),
+            None,
+        ));
+    }
+    for i in 0..6 {
+        nodes.push(simple_goal(
+            &format!("s{i}"),
+            &format!("任务{i}"),
+            &format!("发展新能源汽车{}。", "建设充电设施。".repeat(i)),
+            None,
+        ));
+    }
+    let index = index_of(&nodes);
+    let all = search(&index, "能源");
+    assert_eq!(all.total, 11);
+    let word_ids: BTreeSet<String> = nodes[..5].iter().map(|n| n.id.clone()).collect();
+    let first: BTreeSet<String> = ids(&all)[..5].iter().cloned().collect();
+    assert_eq!(first, word_ids, "whole-word matches come first");
+    assert!(all.hits.windows(2).all(|w| w[0].score >= w[1].score));
+    for limit in 1..=4 {
+        let mut paged = Vec::new();
+        let mut offset = 0;
+        while offset < all.total + 2 {
+            let page = index
+                .search(&SearchRequest {
+                    query: "能源".into(),
+                    limit,
+                    offset,
+                    ..SearchRequest::default()
+                })
+                .unwrap();
+            assert_eq!(page.total, 11);
+            paged.extend(ids(&page));
+            offset += limit;
+        }
+        assert_eq!(paged, ids(&all), "limit {limit}");
+    }
+}
+
+#[test]
+fn matches_do_not_span_two_fields_and_long_queries_are_exact() {
+    let a = simple_goal(
+        "1",
+        "建设海洋科技",
+        "创新平台，发展蓝色经济。",
+        Some("深圳市海洋经济规模"),
+    );
+    let index = index_of(std::slice::from_ref(&a));
+    // title end + content start, content end + benchmark start
+    for q in ["科技创新", "海洋科技创新", "经济。深圳", "技创"] {
+        assert_eq!(search(&index, q).total, 0, "{q}");
+    }
+    for q in [
+        "建设海洋科技",
+        "创新平台，发展蓝色经济。",
+        "深圳市海洋经济规模",
+        "市海洋经济规",
+    ] {
+        let r = search(&index, q);
+        assert_eq!(r.total, 1, "{q}");
+        assert_eq!(r.hits[0].id, a.id);
+    }
+    assert_eq!(search(&index, "创新平台，发展蓝色经济。！").total, 0);
+    let b = search(&index, "深圳市海洋经济规模");
+    assert_eq!(b.hits[0].field, "benchmark");
+    assert_eq!(b.hits[0].highlights, vec![[0, 9]]);
+}
+
+#[test]
+fn repeated_characters_and_long_repeats_match_exactly() {
+    let six = simple_goal("1", "哈哈哈哈哈哈", "好好学习。", None);
+    let four = simple_goal("2", "哈哈哈哈", "天天向上。", None);
+    let index = index_of(&[six.clone(), four.clone()]);
+    let found = |q: &str| -> BTreeSet<String> { ids(&search(&index, q)).into_iter().collect() };
+    let both = BTreeSet::from([six.id.clone(), four.id.clone()]);
+    assert_eq!(found("哈"), both);
+    assert_eq!(found("哈哈哈哈"), both);
+    assert_eq!(found("哈哈哈哈哈"), BTreeSet::from([six.id.clone()]));
+    assert_eq!(found("哈哈哈哈哈哈"), BTreeSet::from([six.id.clone()]));
+    assert!(found("哈哈哈哈哈哈哈").is_empty());
+    // more occurrences rank higher
+    assert_eq!(ids(&search(&index, "哈哈"))[0], six.id);
 }
