@@ -1,10 +1,8 @@
 //! Tests of the extract stage.
 //!
-//! Goal nodes for the seed come from a small local reader of the seed's table layout (a
-//! tab-indented number line, a title line, a content line, optionally a `标杆城市及标杆值：`
-//! line), so that these tests do not depend on the ingest stage.
+//! The seed's goal nodes come from the ingest stage, as the pipeline builds them.
 
-use crate::common::{repo_path, seed_text};
+use crate::common::{repo_path, seed_goal_nodes};
 use plangraph::extract::{Extractor, GoalExtraction, Segmenter};
 use plangraph::model::{
     document_id, entity_id, goal_id, normalize_name, EdgeLabel, Evidence, Node, NodeKind,
@@ -41,34 +39,17 @@ fn goal_node(doc: &str, category: &str, number: &str, title: &str, content: &str
 
 /// The seed's goals, keyed `category/number`, in document order.
 fn seed_goals() -> Vec<(String, Node)> {
-    let text = seed_text();
-    let doc = seed_doc_id();
-    let lines: Vec<&str> = text.lines().collect();
-    let mut out = Vec::new();
-    let mut category = String::new();
-    let mut i = 0;
-    while i < lines.len() {
-        let l = lines[i].trim();
-        if l == "重点目标" || l == "创优目标" {
-            category = l.to_string();
-        } else if !l.is_empty() && l.chars().all(|c| c.is_ascii_digit()) && i + 2 < lines.len() {
-            let title = lines[i + 1].trim();
-            let content = lines[i + 2].trim().replace("[bookmark: _GoBack]", "");
-            let mut g = goal_node(&doc, &category, l, title, &content);
-            i += 3;
-            if let Some(b) = lines
-                .get(i)
-                .and_then(|x| x.trim().strip_prefix("标杆城市及标杆值："))
-            {
-                g.props.insert("benchmark".into(), json!(b));
-                i += 1;
-            }
-            out.push((format!("{category}/{l}"), g));
-            continue;
-        }
-        i += 1;
-    }
-    out
+    seed_goal_nodes()
+        .into_iter()
+        .map(|g| {
+            let key = format!(
+                "{}/{}",
+                g.prop_str("category").unwrap_or(""),
+                g.prop_str("number").unwrap_or("")
+            );
+            (key, g)
+        })
+        .collect()
 }
 
 fn seed_extractions() -> Vec<(String, Node, GoalExtraction)> {

@@ -1,20 +1,20 @@
 //! Tests of the search stage.
 //!
-//! Goal nodes are built directly (as the store would hold them) and tokenised with the
-//! shared segmenter, as extraction does; the seed's nine goals are read with a small local
-//! reader so these tests need nothing but the index.
+//! The seed's goals come from the ingest stage and are tokenised with the shared segmenter,
+//! as extraction does; they are indexed directly, so these tests exercise the index alone.
 
-use crate::common::seed_text;
+use crate::common::seed_goal_nodes;
 use plangraph::extract::{GoalTokens, Segmenter};
 use plangraph::index::{OpenState, SearchRequest, SearchResults, TextIndex};
-use plangraph::model::{document_id, goal_id, Node, NodeKind, Props};
+use plangraph::ingest::{Layout, ParsedDocument, ParsedGoal};
+use plangraph::model::{Node, NodeKind};
 use plangraph::Error;
 use proptest::prelude::*;
 use serde_json::json;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-/// One goal row of the seed.
+/// A goal row for synthetic documents.
 #[derive(Debug, Clone)]
 struct SeedGoal {
     category: String,
@@ -24,59 +24,27 @@ struct SeedGoal {
     benchmark: Option<String>,
 }
 
-/// The seed's goal rows: a tab-indented number line, then the title and content lines,
-/// then optionally a `标杆城市及标杆值：` line.
-fn seed_goals() -> Vec<SeedGoal> {
-    let text = seed_text();
-    let lines: Vec<&str> = text.lines().collect();
-    let mut category = String::new();
-    let mut goals = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        let cell = line.trim();
-        if cell == "重点目标" || cell == "创优目标" {
-            category = cell.to_string();
-        }
-        if line.starts_with('\t')
-            && !cell.is_empty()
-            && cell.chars().all(|c| c.is_ascii_digit())
-            && i + 2 < lines.len()
-        {
-            let benchmark = lines
-                .get(i + 3)
-                .and_then(|l| l.strip_prefix("标杆城市及标杆值："))
-                .map(|b| b.trim().to_string());
-            goals.push(SeedGoal {
-                category: category.clone(),
-                number: cell.to_string(),
-                title: lines[i + 1].trim().to_string(),
-                content: lines[i + 2]
-                    .trim()
-                    .replace("[bookmark: _GoBack]", "")
-                    .to_string(),
-                benchmark,
-            });
-        }
-    }
-    goals
-}
-
+/// A goal node shaped as the ingest stage shapes it.
 fn goal_node(unit: &str, year: u16, doc_title: &str, g: &SeedGoal) -> Node {
-    let doc = document_id(unit, year, doc_title);
-    let mut props = Props::new();
-    props.insert("content".into(), json!(g.content));
-    if let Some(b) = &g.benchmark {
-        props.insert("benchmark".into(), json!(b));
+    ParsedDocument {
+        title: doc_title.into(),
+        unit: unit.into(),
+        year,
+        leader: None,
+        contact: None,
+        phone: None,
+        layout: Layout::GoalTable,
+        goals: vec![ParsedGoal {
+            category: g.category.clone(),
+            subcategory: String::new(),
+            number: g.number.clone(),
+            title: g.title.clone(),
+            content: g.content.clone(),
+            benchmark: g.benchmark.clone(),
+        }],
     }
-    props.insert("unit".into(), json!(unit));
-    props.insert("year".into(), json!(year));
-    props.insert("category".into(), json!(g.category));
-    props.insert("number".into(), json!(g.number));
-    Node {
-        id: goal_id(&doc, &g.category, "", &g.number),
-        kind: NodeKind::Goal,
-        name: g.title.clone(),
-        props,
-    }
+    .goal_nodes()
+    .remove(0)
 }
 
 fn tokens(node: &Node) -> GoalTokens {
@@ -89,10 +57,7 @@ fn tokens(node: &Node) -> GoalTokens {
 }
 
 fn seed_nodes() -> Vec<Node> {
-    seed_goals()
-        .iter()
-        .map(|g| goal_node("市科技局", 2021, "2021年度市直单位业务目标", g))
-        .collect()
+    seed_goal_nodes()
 }
 
 fn index_of(nodes: &[Node]) -> TextIndex {
@@ -148,15 +113,6 @@ fn containing(nodes: &[Node], needles: &[&str]) -> BTreeSet<String> {
 
 fn title_of<'a>(nodes: &'a [Node], id: &str) -> &'a str {
     &nodes.iter().find(|n| n.id == id).unwrap().name
-}
-
-#[test]
-fn the_seed_reader_finds_nine_goals() {
-    let goals = seed_goals();
-    assert_eq!(goals.len(), 9);
-    assert_eq!(goals.iter().filter(|g| g.benchmark.is_some()).count(), 2);
-    assert_eq!(goals[0].title, "加强科技创新改革谋划");
-    assert!(!goals[4].content.contains("bookmark"));
 }
 
 #[test]
