@@ -268,6 +268,35 @@ const GIVEN: [&str; 30] = [
     "雪梅",
 ];
 
+/// Every vocabulary item documents are made of (units, verbs, fields, institution kinds,
+/// places, document kinds, programmes, activities, subjects …): what benchmark queries are
+/// drawn from.
+pub fn vocabulary() -> Vec<&'static str> {
+    let lists: [&[&'static str]; 13] = [
+        &UNITS,
+        &VERBS,
+        &FIELDS,
+        &TITLE_NOUNS,
+        &INSTITUTION_PREFIXES,
+        &INSTITUTION_TYPES,
+        &PLACES,
+        &DOC_KINDS,
+        &PROGRAM_NAMES,
+        &ACTIVITIES,
+        &SUBJECTS,
+        &BENCHMARK_CITIES,
+        &[
+            "关键技术攻关",
+            "应用示范",
+            "精准对接",
+            "服务窗口",
+            "营业收入",
+            "投入运行",
+        ],
+    ];
+    lists.iter().flat_map(|l| l.iter().copied()).collect()
+}
+
 /// xorshift64*: small, fast, and the same everywhere.
 struct Rng(u64);
 
@@ -713,6 +742,19 @@ mod tests {
         for needle in ["《", "家以上", "%左右", "余场", "高新区", "实验室", "“"] {
             assert!(text.contains(needle), "{needle}");
         }
+    }
+
+    #[test]
+    fn vocabulary_is_what_documents_say() {
+        let text: String = generate(300, 4).into_iter().map(|d| d.text).collect();
+        let vocabulary = vocabulary();
+        assert!(vocabulary.len() > 150);
+        let missing: Vec<&str> = vocabulary
+            .iter()
+            .copied()
+            .filter(|w| !text.contains(w))
+            .collect();
+        assert!(missing.is_empty(), "{missing:?}");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::extract::{Extractor, GoalTokens, Segmenter, EXTRACTOR_VERSION};
 use crate::graph::{CoDependence, GraphView, HopFilter, PathResult, Ranking, Subgraph, Trace};
 use crate::index::{SearchRequest, SearchResults, TextIndex};
 use crate::ingest::{self, ParsedDocument};
-use crate::model::{self, Edge, EdgeLabel, Node, NodeKind, Props};
+use crate::model::{self, Edge, EdgeLabel, Node, NodeKind};
 use crate::store::{DocumentBatch, DocumentRecord, GraphStore, Stats, WriteOutcome, WriteStatus};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -335,7 +335,7 @@ impl KnowledgeGraph {
                 path: path.to_path_buf(),
                 source,
             })?;
-        let doc_id = model::document_id(&parsed.unit, parsed.year, &parsed.title);
+        let doc_id = parsed.id();
         let hash = format!("{:016x}", model::stable_hash(bytes));
         let mut outcome = DocumentOutcome {
             file: path.display().to_string(),
@@ -416,28 +416,8 @@ impl KnowledgeGraph {
         let mut aliases = Vec::new();
         let mut tokens = Vec::new();
         let mut goal_ids = Vec::new();
-        for g in &doc.goals {
-            let id = model::goal_id(doc_id, &g.category, &g.subcategory, &g.number);
-            let mut props = Props::new();
-            props.insert("unit".into(), json!(doc.unit));
-            props.insert("year".into(), json!(doc.year));
-            props.insert("category".into(), json!(g.category));
-            if !g.subcategory.is_empty() {
-                props.insert("subcategory".into(), json!(g.subcategory));
-            }
-            props.insert("number".into(), json!(g.number));
-            props.insert("content".into(), json!(g.content));
-            if let Some(b) = &g.benchmark {
-                props.insert("benchmark".into(), json!(b));
-            }
-            props.insert("document".into(), json!(doc_id));
-            props.insert("document_title".into(), json!(doc.title));
-            let goal = Node {
-                id: id.clone(),
-                kind: NodeKind::Goal,
-                name: g.title.clone(),
-                props,
-            };
+        for goal in doc.goal_nodes() {
+            let id = goal.id.clone();
             let found = self.extractor.extract_goal(doc_id, &goal);
             edges.push(Edge::new(&unit.id, EdgeLabel::HasGoal, &id));
             nodes.push(goal);

@@ -1,16 +1,33 @@
 //! Knowledge extraction: a goal's text to typed nodes and edges, each edge with the
 //! sentence that says so. Segments each text once; the tokens go on to the text index.
+//!
+//! A goal's title, content and benchmark are split into sentences ([`sentences`]); each
+//! sentence is segmented once with jieba (POS tags) and read by rules:
+//! documents ([`documents`]: `《…》` and named plans after 出台/制定/修订/编制), named
+//! institutions, organisations, places and programmes ([`entities`]), numeric targets
+//! ([`targets`]), and other names ([`aliases`]). The vocabulary is data (`data/`).
+//! `docs/extraction.md` describes the rules, the choices and the measured quality.
 
+mod aliases;
+mod documents;
+mod entities;
+pub mod lexicon;
 pub mod segment;
+pub mod sentences;
+mod targets;
 
-use crate::model::{Edge, Node};
+use crate::model::{entity_id, target_id, Edge, EdgeLabel, Node, NodeKind, Props};
+use lexicon::{flag, FxMap, Known, Lexicon};
+use sentences::{Field, Sent, SentBuffers, SentenceSpan};
+use serde_json::{json, Value};
 use std::sync::Arc;
+use targets::TargetMention;
 
 pub use segment::{Segmenter, Token};
 
 /// Bumped whenever extraction output changes, so stored documents are re-extracted on the
 /// next ingest even when their bytes did not change.
-pub const EXTRACTOR_VERSION: u32 = 1;
+pub const EXTRACTOR_VERSION: u32 = 2;
 
 /// A name by which a node can also be found (中科院 for 中国科学院).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,9 +54,503 @@ pub struct GoalExtraction {
     pub tokens: GoalTokens,
 }
 
+/// One name found in a sentence (character offsets in the sentence).
+#[derive(Debug, Clone)]
+pub(crate) struct Mention {
+    pub kind: NodeKind,
+    /// The canonical name (set by [`aliases::canonicalise`]).
+    pub name: String,
+    /// The name as written.
+    pub written: String,
+    pub start: usize,
+    pub end: usize,
+    pub subtype: Option<&'static str>,
+    /// A class of things (高新技术企业), linked by `mentions` only.
+    pub class: bool,
+    pub known: Option<&'static Known>,
+    /// A parent inside a longer name: linked by `part_of` only, not from the goal.
+    pub nested: bool,
+    /// Index of the parent mention (中科院 for 中科院海洋大科学研究中心).
+    pub parent: Option<usize>,
+    pub aliases: Vec<String>,
+    /// A document's number (国发〔2022〕18号).
+    pub number: Option<String>,
+}
+
+impl Mention {
+    pub fn new(kind: NodeKind, written: &str, start: usize, end: usize) -> Mention {
+        Mention {
+            kind,
+            name: written.to_string(),
+            written: written.to_string(),
+            start,
+            end,
+            subtype: None,
+            class: false,
+            known: None,
+            nested: false,
+            parent: None,
+            aliases: Vec::new(),
+            number: None,
+        }
+    }
+}
+
+/// Everything the rules found in one sentence.
+pub(crate) struct Analysis {
+    pub mentions: Vec<Mention>,
+    pub targets: Vec<TargetMention>,
+}
+
+/// Runs the rules over one segmented sentence.
+pub(crate) fn analyse(lex: &'static Lexicon, sent: &Sent<'_>) -> Analysis {
+    let mut taken = vec![false; sent.len()];
+    let shorts = aliases::short_forms(sent, &mut taken);
+    let mut mentions = documents::find(lex, sent, &mut taken);
+    let found = entities::find(lex, sent, &taken, &shorts);
+    let base = mentions.len();
+    mentions.extend(found.mentions.into_iter().map(|mut m| {
+        m.parent = m.parent.map(|p| p + base);
+        m
+    }));
+    aliases::canonicalise(lex, &mut mentions);
+    let targets = targets::find(lex, sent, &taken);
+    Analysis { mentions, targets }
+}
+
+/// The verb that governs a mention at `start..end`: the nearest action verb before it in
+/// its clause (a chain of issuing verbs is kept whole: 修订出台), `发挥…作用` as a frame, and
+/// for a place after 在/于 the first verb after it.
+pub(crate) fn governing_verb(
+    lex: &Lexicon,
+    sent: &Sent<'_>,
+    start: usize,
+    end: usize,
+    others: &[(usize, usize)],
+) -> Option<String> {
+    let toks = &sent.toks;
+    if start >= sent.len() || toks.is_empty() {
+        return None;
+    }
+    let first = sent.tok_at(start);
+    let mut i = first;
+    let mut locative = false;
+    while i > 0 {
+        i -= 1;
+        if sent.is_clause_break(i) {
+            break;
+        }
+        let t = &toks[i];
+        if toks[i].e > start {
+            continue; // inside the mention (a bracket before it)
+        }
+        // words inside other names (创新 in …协同创新中心) govern nothing
+        if others.iter().any(|&(s, e)| s <= t.s && t.e <= e) {
+            continue;
+        }
+        if matches!(t.word, "在" | "于") {
+            locative = true;
+            break;
+        }
+        // an adverb and a verb written as one token (认真落实, 加快推进)
+        if t.flags & (flag::ISSUE | flag::ACTION) == 0 && t.e - t.s == 4 {
+            let b = sent.cb[t.s + 2] - sent.cb[t.s];
+            let (head, verb) = t.word.split_at(b);
+            if lex.flags(head) & flag::STOP != 0
+                && lex.flags(verb) & (flag::ISSUE | flag::ACTION) != 0
+            {
+                return Some(verb.to_string());
+            }
+        }
+        if t.flags & flag::ISSUE != 0 {
+            let mut a = i;
+            while a > 0 && toks[a - 1].flags & flag::ISSUE != 0 {
+                a -= 1;
+            }
+            return Some(sent.slice(toks[a].s, t.e).to_string());
+        }
+        if t.flags & flag::ACTION != 0 {
+            if t.word == "发挥" {
+                let after = sent.tok_at(end.min(sent.len() - 1));
+                let frame = (after..toks.len())
+                    .take_while(|&k| !sent.is_clause_break(k))
+                    .any(|k| toks[k].word == "作用");
+                if frame {
+                    return Some("发挥…作用".to_string());
+                }
+            }
+            return Some(t.word.to_string());
+        }
+    }
+    if locative && end < sent.len() {
+        let mut k = sent.tok_at(end);
+        while k < toks.len() && !sent.is_clause_break(k) {
+            let t = &toks[k];
+            if t.flags & flag::ACTION != 0 && !others.iter().any(|&(s, e)| s <= t.s && t.e <= e) {
+                return Some(toks[k].word.to_string());
+            }
+            k += 1;
+        }
+    }
+    None
+}
+
 /// Turns goal text into nodes and edges.
 pub struct Extractor {
     seg: Arc<Segmenter>,
+}
+
+/// Collects one goal's nodes, edges and aliases, one edge per (source, label, target).
+struct Builder<'g> {
+    document: &'g str,
+    goal: &'g str,
+    nodes: Vec<Node>,
+    edges: Vec<Edge>,
+    /// How often each edge was stated (`props.mentions` when more than once).
+    counts: Vec<u32>,
+    /// Edges by (source, label, target) node index ([`GOAL`] for the goal).
+    edge_at: FxMap<(u32, EdgeLabel, u32), usize>,
+    /// goal → node edges by node (to upgrade `mentions` to a stronger label).
+    goal_edge_at: FxMap<u32, usize>,
+    aliases: Vec<Alias>,
+    target_seen: FxMap<String, usize>,
+}
+
+/// The goal's index in [`Builder`] edge keys.
+const GOAL: u32 = u32::MAX;
+
+/// A sentence's names, their node indices, and the spans of the top-level ones.
+#[derive(Clone, Copy)]
+struct Named<'x> {
+    mentions: &'x [Mention],
+    ids: &'x [u32],
+    spans: &'x [(usize, usize)],
+}
+
+struct Where<'s> {
+    field: Field,
+    span: SentenceSpan,
+    sentence: &'s str,
+}
+
+impl<'g> Builder<'g> {
+    fn new(document: &'g str, goal: &'g str) -> Builder<'g> {
+        Builder {
+            document,
+            goal,
+            nodes: Vec::new(),
+            edges: Vec::new(),
+            counts: Vec::new(),
+            edge_at: FxMap::default(),
+            goal_edge_at: FxMap::default(),
+            aliases: Vec::new(),
+            target_seen: FxMap::default(),
+        }
+    }
+
+    /// The index of a node with this id, if the goal has one (a goal has few nodes).
+    fn find_node(&self, id: &str) -> Option<u32> {
+        self.nodes.iter().position(|n| n.id == id).map(|i| i as u32)
+    }
+
+    fn node(&mut self, node: Node) -> u32 {
+        if let Some(i) = self.find_node(&node.id) {
+            return i;
+        }
+        self.nodes.push(node);
+        (self.nodes.len() - 1) as u32
+    }
+
+    fn id(&self, ix: u32) -> &str {
+        if ix == GOAL {
+            self.goal
+        } else {
+            &self.nodes[ix as usize].id
+        }
+    }
+
+    fn alias(&mut self, name: &str, node: u32) {
+        if name.is_empty() {
+            return;
+        }
+        let node_id = &self.nodes[node as usize].id;
+        if !self
+            .aliases
+            .iter()
+            .any(|a| a.name == name && a.node_id == *node_id)
+        {
+            self.aliases.push(Alias {
+                name: name.to_string(),
+                node_id: node_id.clone(),
+            });
+        }
+    }
+
+    /// Adds an edge with evidence; a repeat only counts (`props.mentions`).
+    fn edge(
+        &mut self,
+        source: u32,
+        label: EdgeLabel,
+        target: u32,
+        evidence: impl FnOnce() -> Value,
+        action: Option<String>,
+    ) {
+        let strength = |l: EdgeLabel| u8::from(l != EdgeLabel::Mentions);
+        if source == GOAL {
+            if let Some(&i) = self.goal_edge_at.get(&target) {
+                self.counts[i] += 1;
+                let e = &mut self.edges[i];
+                if strength(label) > strength(e.label) {
+                    // a governing verb later in the goal: the stronger relation, its evidence
+                    self.edge_at.remove(&(source, e.label, target));
+                    e.label = label;
+                    e.props.insert("evidence".into(), evidence());
+                    if let Some(a) = action {
+                        e.props.insert("action".into(), Value::String(a));
+                    }
+                    self.edge_at.insert((source, label, target), i);
+                }
+                return;
+            }
+        }
+        let key = (source, label, target);
+        if let Some(&i) = self.edge_at.get(&key) {
+            self.counts[i] += 1;
+            return;
+        }
+        let mut e = Edge::new(self.id(source), label, self.id(target));
+        e.props.insert("evidence".into(), evidence());
+        if let Some(a) = action {
+            e.props.insert("action".into(), Value::String(a));
+        }
+        self.edge_at.insert(key, self.edges.len());
+        if source == GOAL {
+            self.goal_edge_at.insert(target, self.edges.len());
+        }
+        self.edges.push(e);
+        self.counts.push(1);
+    }
+
+    fn finish(mut self, tokens: GoalTokens) -> GoalExtraction {
+        for (e, &n) in self.edges.iter_mut().zip(&self.counts) {
+            if n > 1 {
+                e.props.insert("mentions".into(), json!(n));
+            }
+        }
+        GoalExtraction {
+            nodes: self.nodes,
+            edges: self.edges,
+            aliases: self.aliases,
+            tokens,
+        }
+    }
+
+    fn mention_node(&mut self, m: &Mention) -> u32 {
+        let id = entity_id(m.kind, &m.name);
+        if let Some(i) = self.find_node(&id) {
+            for a in &m.aliases {
+                self.alias(a, i);
+            }
+            return i;
+        }
+        let mut node = Node {
+            id,
+            kind: m.kind,
+            name: m.name.trim().to_string(),
+            props: Props::new(),
+        };
+        if let Some(st) = m.subtype {
+            node.props.insert("subtype".into(), json!(st));
+        } else if m.kind == NodeKind::Institution {
+            node.props.insert("subtype".into(), json!("other"));
+        }
+        if m.class {
+            node.props.insert("class".into(), json!(true));
+        }
+        if let Some(n) = &m.number {
+            node.props.insert("number".into(), json!(n));
+        }
+        let ix = self.node(node);
+        for a in &m.aliases {
+            self.alias(a, ix);
+        }
+        ix
+    }
+
+    fn add_sentence(&mut self, lex: &Lexicon, w: &Where<'_>, sent: &Sent<'_>, an: Analysis) {
+        let ids: Vec<u32> = an.mentions.iter().map(|m| self.mention_node(m)).collect();
+        let spans: Vec<(usize, usize)> = an
+            .mentions
+            .iter()
+            .filter(|m| !m.nested)
+            .map(|m| (m.start, m.end))
+            .collect();
+        for (i, m) in an.mentions.iter().enumerate() {
+            if m.nested {
+                continue;
+            }
+            let ev = || self_evidence(self.document, self.goal, w, m.start, m.end);
+            let action = governing_verb(lex, sent, m.start, m.end, &spans);
+            let label = match m.kind {
+                NodeKind::Document => {
+                    let issued = action
+                        .as_deref()
+                        .is_some_and(|a| lex.issue.iter().any(|v| a.contains(v)));
+                    if issued {
+                        EdgeLabel::Issues
+                    } else {
+                        EdgeLabel::Mentions
+                    }
+                }
+                _ if m.class || action.is_none() => EdgeLabel::Mentions,
+                _ => EdgeLabel::DependsOn,
+            };
+            self.edge(GOAL, label, ids[i], ev, action);
+            if let Some(p) = m.parent {
+                self.edge(ids[i], EdgeLabel::PartOf, ids[p], ev, None);
+            }
+        }
+        for t in an.targets {
+            let named = Named {
+                mentions: &an.mentions,
+                ids: &ids,
+                spans: &spans,
+            };
+            self.add_target(lex, w, sent, named, t);
+        }
+    }
+
+    fn add_target(
+        &mut self,
+        lex: &Lexicon,
+        w: &Where<'_>,
+        sent: &Sent<'_>,
+        named: Named<'_>,
+        t: TargetMention,
+    ) {
+        let Named {
+            mentions,
+            ids,
+            spans,
+        } = named;
+        let seen = self.target_seen.entry(t.raw.clone()).or_insert(0);
+        let occurrence = *seen;
+        *seen += 1;
+        let mut node = Node {
+            id: target_id(self.goal, &t.raw, occurrence),
+            kind: NodeKind::Target,
+            name: t.raw.clone(),
+            props: Props::new(),
+        };
+        let num = |v: f64| {
+            if v.fract() == 0.0 && v.abs() < 1e15 {
+                json!(v as i64)
+            } else {
+                json!(v)
+            }
+        };
+        node.props.insert("value".into(), num(t.value));
+        if let (Some(l), Some(h)) = (t.low, t.high) {
+            node.props.insert("low".into(), num(l));
+            node.props.insert("high".into(), num(h));
+        }
+        if let Some(u) = &t.unit {
+            node.props.insert("unit".into(), json!(u));
+        }
+        if let Some(q) = &t.qualifier {
+            node.props.insert("qualifier".into(), json!(q));
+        }
+        if let Some((s, _, _)) = &t.subject {
+            node.props.insert("subject".into(), json!(s));
+        }
+        node.props.insert("raw".into(), json!(t.raw));
+        node.props.insert("field".into(), json!(w.field.as_str()));
+        let tid = self.node(node);
+        let (doc, goal) = (self.document, self.goal);
+        let ev = || self_evidence(doc, goal, w, t.start, t.end);
+        let action = governing_verb(lex, sent, t.start, t.end, spans);
+        self.edge(GOAL, EdgeLabel::SetsTarget, tid, ev, action);
+
+        let Some((subject, ss, se)) = &t.subject else {
+            return;
+        };
+        // the subject is a name found in the sentence, or a class
+        let named = mentions.iter().position(|m| {
+            !m.nested && m.start <= *ss && *se <= m.end && m.kind != NodeKind::Document
+        });
+        let sid = match named {
+            Some(i) => Some(ids[i]),
+            None => class_node(lex, subject).map(|n| {
+                let known = lex.known.get(subject.as_str()).copied();
+                let id = self.node(n);
+                if let Some(k) = known {
+                    for a in lex.aliases_of(&k) {
+                        self.alias(a, id);
+                    }
+                }
+                id
+            }),
+        };
+        if let Some(sid) = sid {
+            let (ss, se) = (*ss, *se);
+            let ev = || self_evidence(doc, goal, w, ss, se);
+            self.edge(tid, EdgeLabel::Measures, sid, ev, None);
+        }
+    }
+}
+
+/// `props.evidence`: a serialised [`Evidence`].
+fn self_evidence(document: &str, goal: &str, w: &Where<'_>, ms: usize, me: usize) -> Value {
+    // the fields of model::Evidence, built directly (cheaper than going through serde)
+    let mut m = Props::new();
+    m.insert("document".into(), Value::String(document.to_string()));
+    m.insert("goal".into(), Value::String(goal.to_string()));
+    m.insert("field".into(), Value::String(w.field.as_str().to_string()));
+    m.insert("sentence".into(), Value::String(w.sentence.to_string()));
+    m.insert("start".into(), json!(w.span.char_start));
+    m.insert("end".into(), json!(w.span.char_end));
+    m.insert("mention_start".into(), json!(ms));
+    m.insert("mention_end".into(), json!(me));
+    Value::Object(m)
+}
+
+/// A class node for a counted noun (技术创新中心, 高新技术企业, 科创沙龙), if its head says
+/// what kind of thing it is.
+fn class_node(lex: &Lexicon, subject: &str) -> Option<Node> {
+    if let Some(k) = lex.known.get(subject) {
+        let mut n = Node::entity(k.kind, k.canonical);
+        if k.class {
+            n.props.insert("class".into(), json!(true));
+        }
+        return Some(n);
+    }
+    let chars: Vec<(usize, char)> = subject.char_indices().collect();
+    let n = chars.len();
+    for k in (1..=lex.max_anchor_chars.min(n)).rev() {
+        let suffix = &subject[chars[n - k].0..];
+        if let Some(a) = lex.anchors.get(suffix) {
+            if a.ns || a.token {
+                break;
+            }
+            let mut node = Node::entity(a.kind, subject);
+            node.props.insert("class".into(), json!(true));
+            if let Some(st) = a.subtype {
+                node.props.insert("subtype".into(), json!(st));
+            }
+            return Some(node);
+        }
+    }
+    let ends = |set: &lexicon::FxSet<&'static str>| set.iter().any(|w| subject.ends_with(w));
+    let kind = if ends(&lex.org_class) {
+        NodeKind::Organization
+    } else if ends(&lex.program_class) {
+        NodeKind::Program
+    } else {
+        return None;
+    };
+    let mut node = Node::entity(kind, subject);
+    node.props.insert("class".into(), json!(true));
+    Some(node)
 }
 
 impl Extractor {
@@ -54,15 +565,264 @@ impl Extractor {
     /// Extract from one goal node (kind `goal`: `name` is the title, `props.content` and
     /// `props.benchmark` the other fields) of document `document_id`.
     pub fn extract_goal(&self, document_id: &str, goal: &Node) -> GoalExtraction {
-        let _ = document_id;
-        let field = |k: &str| goal.prop_str(k).unwrap_or("");
-        GoalExtraction {
-            tokens: GoalTokens {
-                title: self.seg.cut(&goal.name),
-                content: self.seg.cut(field("content")),
-                benchmark: self.seg.cut(field("benchmark")),
-            },
-            ..GoalExtraction::default()
+        let lex = Lexicon::get();
+        let mut b = Builder::new(document_id, &goal.id);
+        let mut tokens = GoalTokens::default();
+        let mut buf = SentBuffers::default();
+        for field in Field::ALL {
+            let text = match field {
+                Field::Title => goal.name.as_str(),
+                Field::Content => goal.prop_str("content").unwrap_or(""),
+                Field::Benchmark => goal.prop_str("benchmark").unwrap_or(""),
+            };
+            let out = match field {
+                Field::Title => &mut tokens.title,
+                Field::Content => &mut tokens.content,
+                Field::Benchmark => &mut tokens.benchmark,
+            };
+            // segment the field once; its sentences end at punctuation, which jieba keeps
+            // as tokens of their own, so each sentence is a run of whole tokens
+            let tagged = self.seg.tag(text);
+            out.extend(tagged.iter().map(|t| (t.start, t.end)));
+            let mut ti = 0;
+            for span in sentences::split(text) {
+                let sentence = &text[span.byte_start..span.byte_end];
+                while ti < tagged.len() && tagged[ti].end <= span.byte_start {
+                    ti += 1;
+                }
+                let first = ti;
+                while ti < tagged.len() && tagged[ti].end <= span.byte_end {
+                    ti += 1;
+                }
+                let run = &tagged[first..ti];
+                let aligned = run.first().is_some_and(|t| t.start == span.byte_start)
+                    && run.last().is_some_and(|t| t.end == span.byte_end);
+                let own;
+                let (toks, base) = if aligned {
+                    (run, span.byte_start)
+                } else {
+                    // not expected; tag the sentence on its own rather than misalign
+                    own = self.seg.tag(sentence);
+                    (&own[..], 0)
+                };
+                let sent = Sent::with_buffers(sentence, toks, base, lex, &mut buf);
+                let an = analyse(lex, &sent);
+                let w = Where {
+                    field,
+                    span,
+                    sentence,
+                };
+                b.add_sentence(lex, &w, &sent, an);
+                sent.recycle(&mut buf);
+            }
         }
+        b.finish(tokens)
+    }
+}
+
+/// The canonical form of a name as the extractor writes it: a known abbreviation is
+/// replaced by its full name (中科院 → 中国科学院), also at the start of a longer name
+/// (中科院海洋大科学研究中心 → 中国科学院海洋大科学研究中心). For looking names up.
+pub fn canonical_name(name: &str) -> String {
+    aliases::canonical_name(Lexicon::get(), name.trim())
+}
+
+/// The id of the node an entity name resolves to ([`canonical_name`], then
+/// [`entity_id`]).
+pub fn resolve_id(kind: NodeKind, name: &str) -> String {
+    entity_id(kind, &canonical_name(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Evidence;
+
+    /// Top-level names of a sentence as (kind, written).
+    fn names(text: &str) -> Vec<(NodeKind, String)> {
+        let seg = Segmenter::shared();
+        let lex = Lexicon::get();
+        let tagged = seg.tag(text);
+        let sent = Sent::new(text, &tagged, lex);
+        analyse(lex, &sent)
+            .mentions
+            .into_iter()
+            .filter(|m| !m.nested && !m.class)
+            .map(|m| (m.kind, m.written))
+            .collect()
+    }
+
+    fn has(text: &str, kind: NodeKind, name: &str) -> bool {
+        names(text).iter().any(|(k, n)| *k == kind && n == name)
+    }
+
+    #[test]
+    fn a_leading_verb_is_not_part_of_the_name() {
+        use NodeKind::*;
+        assert!(has(
+            "建设国家超级计算中心。",
+            Institution,
+            "国家超级计算中心"
+        ));
+        assert!(has(
+            "会同中国人民银行青岛市中心支行扩大信贷。",
+            Organization,
+            "中国人民银行青岛市中心支行"
+        ));
+        assert!(has("积极争取中国工程院支持。", Organization, "中国工程院"));
+    }
+
+    #[test]
+    fn names_keep_their_inner_verbs_brackets_and_dashes() {
+        use NodeKind::*;
+        assert!(has(
+            "建设青岛认知人工智能研究院。",
+            Institution,
+            "青岛认知人工智能研究院"
+        ));
+        assert!(has(
+            "推进中德青年科学院建设。",
+            Institution,
+            "中德青年科学院"
+        ));
+        assert!(has(
+            "建设山东产业技术研究院（青岛）。",
+            Institution,
+            "山东产业技术研究院（青岛）"
+        ));
+        assert!(has(
+            "加快中国—泰国轨道交通联合实验室建设。",
+            Institution,
+            "中国—泰国轨道交通联合实验室"
+        ));
+        assert!(has(
+            "推动齐鲁前海（青岛）创业投资基金设立。",
+            Institution,
+            "齐鲁前海（青岛）创业投资基金"
+        ));
+    }
+
+    #[test]
+    fn yu_joins_a_name_but_not_two_names() {
+        use NodeKind::*;
+        assert!(has(
+            "支持浙江大学宁波科学与技术研究院建设。",
+            Institution,
+            "浙江大学宁波科学与技术研究院"
+        ));
+        let n = names("推动市科技局与市财政局联合发文。");
+        assert!(n.contains(&(Organization, "市科技局".into())), "{n:?}");
+        assert!(n.contains(&(Organization, "市财政局".into())), "{n:?}");
+    }
+
+    #[test]
+    fn generic_classes_are_not_names() {
+        for text in [
+            "认定建设各级技术创新中心150家以上。",
+            "支持设立以产业技术研发为主的新型研发机构。",
+            "培育建设市级临床医学研究中心。",
+            "推进各级重点实验室建设。",
+            "争创省级技术创新中心。",
+            "建设一批专业化众创空间。",
+        ] {
+            let n = names(text);
+            assert!(
+                n.iter().all(|(k, _)| *k == NodeKind::Program),
+                "{text}: {n:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn listed_names_without_suffix_are_organisations() {
+        let n = names("引导浪潮集团、潍柴动力、万华化学等龙头企业参与。");
+        for want in ["浪潮集团", "潍柴动力", "万华化学"] {
+            assert!(
+                n.contains(&(NodeKind::Organization, want.into())),
+                "{want}: {n:?}"
+            );
+        }
+        // generic lists are not
+        assert!(names("鼓励银行、证券、保险等金融机构参与。").is_empty());
+    }
+
+    #[test]
+    fn places_stand_alone_or_modify() {
+        use NodeKind::*;
+        assert!(has("推动平度市、莱西市建设农业园区。", Place, "平度市"));
+        // a city before a noun is part of another phrase
+        assert!(!has("推动青岛市企业参与。", Place, "青岛市"));
+        assert!(has("在自贸区、高新区设立窗口。", Place, "高新区"));
+    }
+
+    #[test]
+    fn documents_with_and_without_brackets() {
+        use NodeKind::*;
+        assert!(has(
+            "修订《青岛市科学技术奖励办法》。",
+            Document,
+            "青岛市科学技术奖励办法"
+        ));
+        assert!(has(
+            "编制海洋科技创新行动方案。",
+            Document,
+            "海洋科技创新行动方案"
+        ));
+        let n = names("修订出台甲市科技计划项目管理暂行办法、甲市专项资金管理办法等文件。");
+        assert_eq!(n.iter().filter(|(k, _)| *k == Document).count(), 2, "{n:?}");
+    }
+
+    #[test]
+    fn a_bare_document_suffix_is_no_document_and_numbers_are_kept() {
+        use NodeKind::*;
+        let n = names("制定实施方案，编制工作方案。");
+        assert!(n.iter().all(|(k, _)| *k != Document), "{n:?}");
+        let seg = Segmenter::shared();
+        let lex = Lexicon::get();
+        let text = "认真落实《国务院关于印发〈规划〉的通知》（国发〔2021〕20号）。";
+        let tagged = seg.tag(text);
+        let sent = Sent::new(text, &tagged, lex);
+        let an = analyse(lex, &sent);
+        let d = &an.mentions[0];
+        assert_eq!(d.written, "国务院关于印发〈规划〉的通知");
+        assert_eq!(d.number.as_deref(), Some("国发〔2021〕20号"));
+        let spans = [(d.start, d.end)];
+        assert_eq!(
+            governing_verb(lex, &sent, d.start, d.end, &spans).as_deref(),
+            Some("落实")
+        );
+    }
+
+    #[test]
+    fn canonical_names_expand_known_abbreviations() {
+        assert_eq!(canonical_name("中科院"), "中国科学院");
+        assert_eq!(
+            canonical_name("中科院海洋大科学研究中心"),
+            "中国科学院海洋大科学研究中心"
+        );
+        assert_eq!(canonical_name("山东能源研究院"), "山东能源研究院");
+        assert_eq!(
+            resolve_id(NodeKind::Organization, "中科院"),
+            entity_id(NodeKind::Organization, "中国科学院")
+        );
+    }
+
+    #[test]
+    fn evidence_props_are_a_serialised_evidence() {
+        let w = Where {
+            field: Field::Content,
+            span: SentenceSpan {
+                byte_start: 3,
+                byte_end: 9,
+                char_start: 1,
+                char_end: 3,
+            },
+            sentence: "甲乙",
+        };
+        let v = self_evidence("doc:1", "goal:2", &w, 0, 1);
+        let ev: Evidence = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&ev).unwrap(), v);
+        assert_eq!((ev.start, ev.end, ev.mention_end), (1, 3, 1));
+        assert_eq!(ev.field, "content");
     }
 }

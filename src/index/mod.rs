@@ -1,7 +1,13 @@
 //! Full-text search over goals and entities: tantivy with jieba tokens (reused from
-//! extraction) plus a character n-gram field, so any substring of a goal finds it.
-//! Only this module sees tantivy. The store is the source of truth; this index can
-//! always be rebuilt from it.
+//! extraction) plus character n-grams, so any substring of a goal finds it. Only this
+//! module sees tantivy. The store is the source of truth; this index can always be
+//! rebuilt from it.
+//!
+//! - [`schema`]: fields, schema version, and the commit payload (schema version and store
+//!   generation).
+//! - [`tokenizer`]: the word and n-gram analyses, registered on every open.
+//! - [`query`]: user text to tantivy queries, built programmatically (no query syntax).
+//! - [`snippet`]: the highlighted fragment of each hit.
 
 pub mod query;
 pub mod schema;
@@ -11,20 +17,30 @@ pub mod tokenizer;
 use crate::error::{Error, Result};
 use crate::extract::{GoalTokens, Segmenter};
 use crate::model::{normalize_name, Node, NodeKind};
+use query::Plan;
 use schema::{build_schema, Fields, Payload, SCHEMA_VERSION};
 use serde::Serialize;
 use serde_json::Value as Json;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::indexer::{MergeCandidate, MergePolicy, NoMergePolicy};
+use tantivy::query::Query;
 use tantivy::schema::Value;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, SegmentMeta, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher,
+    SegmentMeta, TantivyDocument, Term,
+};
 
 /// Hits returned when a request asks for none (`limit` 0).
 pub const DEFAULT_LIMIT: usize = 10;
 /// Most hits one request returns; larger limits are lowered to this.
 pub const MAX_LIMIT: usize = 1_000;
+/// Deepest page start accepted (`offset`); deeper is an invalid parameter.
+pub const MAX_OFFSET: usize = 100_000;
+/// How many times a title (an entity's name or alias) is indexed: its boost over content.
+pub const TITLE_REPEAT: usize = 3;
 /// Memory of the index writer (split between its threads).
 pub const WRITER_MEMORY_BYTES: usize = 50_000_000;
 
@@ -34,13 +50,14 @@ pub struct SearchRequest {
     pub query: String,
     /// Only these kinds (empty: all).
     pub kinds: Vec<NodeKind>,
-    /// Only goals of this unit (as written).
+    /// Only goals of this unit (as written; compared as [`normalize_name`] folds names;
+    /// blank: no filter).
     pub unit: Option<String>,
     /// Only goals of this year.
     pub year: Option<u16>,
     /// Hits to return (0: [`DEFAULT_LIMIT`]; at most [`MAX_LIMIT`]).
     pub limit: usize,
-    /// Hits to skip, best first.
+    /// Hits to skip, best first (at most [`MAX_OFFSET`]).
     pub offset: usize,
 }
 
@@ -138,7 +155,13 @@ impl TextIndex {
                 if state == OpenState::Recreated {
                     empty_dir(dir)?;
                 }
-                (Index::create_in_dir(dir, schema)?, None)
+                (
+                    Index::builder()
+                        .schema(schema)
+                        .settings(index_settings())
+                        .create_in_dir(dir)?,
+                    None,
+                )
             }
         };
         let mut this = Self::from_index(index, fields, seg, generation)?;
@@ -149,7 +172,11 @@ impl TextIndex {
     /// An index in memory (tests).
     pub fn in_memory(seg: Arc<Segmenter>) -> Result<TextIndex> {
         let (schema, fields) = build_schema();
-        Self::from_index(Index::create_in_ram(schema), fields, seg, None)
+        let index = Index::builder()
+            .schema(schema)
+            .settings(index_settings())
+            .create_in_ram()?;
+        Self::from_index(index, fields, seg, None)
     }
 
     fn from_index(
@@ -224,24 +251,24 @@ impl TextIndex {
         if let Some(number) = prop_string(goal, "number") {
             doc.add_text(f.number, number);
         }
-        doc.add_pre_tokenized_text(
-            f.w_title,
-            tokenizer::pretokenized(&self.seg, title, &tokens.title),
-        );
-        doc.add_pre_tokenized_text(
-            f.w_body,
-            tokenizer::pretokenized(&self.seg, content, &tokens.content),
+        let title_words = tokenizer::presegmented(&self.seg, title, &tokens.title);
+        for _ in 0..TITLE_REPEAT {
+            doc.add_text(f.words, &title_words);
+        }
+        doc.add_text(
+            f.words,
+            tokenizer::presegmented(&self.seg, content, &tokens.content),
         );
         if !benchmark.is_empty() {
-            doc.add_pre_tokenized_text(
-                f.w_body,
-                tokenizer::pretokenized(&self.seg, benchmark, &tokens.benchmark),
+            doc.add_text(
+                f.words,
+                tokenizer::presegmented(&self.seg, benchmark, &tokens.benchmark),
             );
         }
-        doc.add_text(f.ng_title, title);
-        for text in [title, content, benchmark] {
-            if !text.is_empty() {
-                doc.add_text(f.ng_all, text);
+        let texts = std::iter::repeat_n(title, TITLE_REPEAT).chain([content, benchmark]);
+        for text in texts.filter(|t| !t.is_empty()) {
+            for field in f.ng {
+                doc.add_text(field, text);
             }
         }
         self.replace(&goal.id, doc)
@@ -262,10 +289,13 @@ impl TextIndex {
             }
         }
         for name in names {
-            let words = self.seg.cut(name);
-            doc.add_pre_tokenized_text(f.w_title, tokenizer::pretokenized(&self.seg, name, &words));
-            doc.add_text(f.ng_title, name);
-            doc.add_text(f.ng_all, name);
+            let words = tokenizer::presegmented(&self.seg, name, &self.seg.cut(name));
+            for _ in 0..TITLE_REPEAT {
+                doc.add_text(f.words, &words);
+                for field in f.ng {
+                    doc.add_text(field, name);
+                }
+            }
         }
         self.replace(&node.id, doc)
     }
@@ -345,34 +375,62 @@ impl TextIndex {
     }
 
     /// Search the committed nodes. Every term of `request.query` must occur in a hit's
-    /// text (as a substring: jieba's cut does not matter); hits rank by BM25 with title
-    /// matches and whole-word matches above the rest.
+    /// text as a substring (whatever jieba made of the text); `total` counts every match.
+    ///
+    /// Ranking is BM25 (titles are indexed three times over: their boost). Where a term
+    /// also matches as whole jieba words, those nodes come first: for a single term as a
+    /// tier of their own, ranked by the whole-word score; for several terms (or with
+    /// filters) through a ×[`query::WORD_BOOST`] whole-word clause added to the score.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let terms = query::parse(&request.query)?;
-        let filter = query::filter_query(
-            &self.fields,
-            &request.kinds,
-            request.unit.as_deref(),
-            request.year,
-        );
-        let plan = query::plan(&self.seg, &self.fields, &terms, filter);
+        if request.offset > MAX_OFFSET {
+            return Err(Error::InvalidParam {
+                param: "offset",
+                reason: format!("at most {MAX_OFFSET}"),
+            });
+        }
+        let unit = request.unit.as_deref().filter(|u| !u.trim().is_empty());
+        let filter = query::filter_query(&self.fields, &request.kinds, unit, request.year);
         let searcher = self.reader.searcher();
-        let total = searcher.search(&*plan.count, &Count)?;
+        let exists = |term: &Term| searcher.doc_freq(term).map(|n| n > 0).unwrap_or(true);
+        let Some(plan) = query::plan(&self.seg, &self.fields, &terms, filter, &exists) else {
+            return Ok(SearchResults {
+                query: request.query.clone(),
+                total: 0,
+                hits: Vec::new(),
+            });
+        };
         let limit = match request.limit {
             0 => DEFAULT_LIMIT,
             n => n.min(MAX_LIMIT),
         };
-        let mut hits = Vec::new();
-        if request.offset < total {
-            let top = searcher.search(
-                &*plan.scored,
-                &TopDocs::with_limit(limit).and_offset(request.offset),
-            )?;
-            let term_chars: Vec<Vec<char>> = terms.into_iter().map(|t| t.chars).collect();
-            for (score, address) in top {
-                let doc: TantivyDocument = searcher.doc(address)?;
-                hits.push(self.hit(&doc, score, &term_chars)?);
+        let page = TopDocs::with_limit(limit).and_offset(request.offset);
+        let (total, top) = match &plan {
+            Plan::Term(q) => {
+                let total = q.count(&searcher)?;
+                let top = if request.offset < total {
+                    searcher.search(&**q, &page)?
+                } else {
+                    Vec::new()
+                };
+                (total, top)
             }
+            Plan::Tiered { words, ngrams } => {
+                let total = ngrams.count(&searcher)?;
+                let top = if request.offset < total {
+                    tiered_top(&searcher, &**words, &**ngrams, limit, request.offset)?
+                } else {
+                    Vec::new()
+                };
+                (total, top)
+            }
+            Plan::Scan(q) => searcher.search(&**q, &(Count, page))?,
+        };
+        let term_chars: Vec<String> = terms.iter().map(|t| t.chars.iter().collect()).collect();
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            hits.push(self.hit(&doc, score, &term_chars)?);
         }
         Ok(SearchResults {
             query: request.query.clone(),
@@ -381,7 +439,7 @@ impl TextIndex {
         })
     }
 
-    fn hit(&self, doc: &TantivyDocument, score: f32, terms: &[Vec<char>]) -> Result<SearchHit> {
+    fn hit(&self, doc: &TantivyDocument, score: f32, terms: &[String]) -> Result<SearchHit> {
         let f = &self.fields;
         let text = |field| {
             doc.get_first(field)
@@ -440,6 +498,58 @@ struct ArcMergePolicy(Arc<dyn MergePolicy>);
 impl MergePolicy for ArcMergePolicy {
     fn compute_merge_candidates(&self, segments: &[SegmentMeta]) -> Vec<MergeCandidate> {
         self.0.compute_merge_candidates(segments)
+    }
+}
+
+/// The page `[offset, offset + limit)` of a tiered ranking: every match of `words`
+/// (best first), then the other matches of `ngrams` (best first). `words` matches a subset
+/// of what `ngrams` matches.
+fn tiered_top(
+    searcher: &Searcher,
+    words: &dyn Query,
+    ngrams: &dyn Query,
+    limit: usize,
+    offset: usize,
+) -> Result<Vec<(f32, DocAddress)>> {
+    let boost = |hits: Vec<(f32, DocAddress)>| -> Vec<(f32, DocAddress)> {
+        hits.into_iter()
+            .map(|(score, a)| (score * query::WORD_BOOST, a))
+            .collect()
+    };
+    let in_words = words.count(searcher)?;
+    if offset + limit <= in_words {
+        let page = searcher.search(words, &TopDocs::with_limit(limit).and_offset(offset))?;
+        return Ok(boost(page));
+    }
+    // the page reaches past the whole-word matches: all of them are needed, to leave
+    // them out of the rest
+    let all_words = if in_words > 0 {
+        boost(searcher.search(words, &TopDocs::with_limit(in_words))?)
+    } else {
+        Vec::new()
+    };
+    let skip: HashSet<DocAddress> = all_words.iter().map(|(_, a)| *a).collect();
+    let rest_offset = offset.saturating_sub(in_words);
+    let rest_limit = offset + limit - in_words - rest_offset;
+    let rest = searcher
+        .search(
+            ngrams,
+            &TopDocs::with_limit(in_words + rest_offset + rest_limit),
+        )?
+        .into_iter()
+        .filter(|(_, a)| !skip.contains(a))
+        .skip(rest_offset)
+        .take(rest_limit);
+    Ok(all_words.into_iter().skip(offset).chain(rest).collect())
+}
+
+/// Settings of a new index: an uncompressed document store, since every hit reads its
+/// stored text for the snippet and decompressing a block costs more than the search.
+fn index_settings() -> IndexSettings {
+    IndexSettings {
+        docstore_compression: tantivy::store::Compressor::None,
+        docstore_blocksize: 4096,
+        ..IndexSettings::default()
     }
 }
 

@@ -4,11 +4,11 @@
 //! The text splits on whitespace into terms; `"…"` groups a phrase (whitespace inside is
 //! ignored, as the n-gram analysis ignores it). Every term is required. A term matches a
 //! node whose text contains it as a substring (the n-gram clause, which also counts the
-//! hits); it scores more where jieba words match too (whole-word clauses), and more again
-//! in the title.
+//! hits); it scores more where jieba words match too (the whole-word clause). Titles are
+//! indexed three times over, which is their boost.
 
 use super::schema::Fields;
-use super::tokenizer::{fold_text, query_ngrams, word_term};
+use super::tokenizer::{fold_text, query_ngrams, shingle, word_term};
 use crate::error::{Error, Result};
 use crate::extract::Segmenter;
 use crate::model::{normalize_name, NodeKind};
@@ -21,12 +21,11 @@ use tantivy::Term;
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 1_000;
 
-/// Boost of title fields over body fields.
-pub const TITLE_BOOST: f32 = 3.0;
-/// Boost of whole-word (jieba) clauses over n-gram clauses. BM25's term-frequency part
-/// stays within about 0.45–2.2 for a field up to 4× the average length, and a word is
-/// never more common than the same characters as a substring, so ×30 keeps whole-word
-/// matches above n-gram-only ones (title boost included).
+/// Boost of whole-word clauses over n-gram clauses. BM25's term-frequency part stays
+/// within about 0.45–2.2 for a field up to 4× the average length, and a word is never
+/// more common than the same characters as a substring, so ×30 keeps whole-word matches
+/// above n-gram-only ones where scores add up (several terms, filters); a single term
+/// ranks in tiers ([`Plan::Tiered`]).
 pub const WORD_BOOST: f32 = 30.0;
 
 /// One required term of a query.
@@ -97,50 +96,72 @@ fn text_term(field: Field, text: &str) -> Term {
     Term::from_field_text(field, text)
 }
 
-/// A query matching `positioned` terms at their relative positions in `field`.
-fn positioned_query(field: Field, positioned: Vec<(usize, String)>) -> Option<Box<dyn Query>> {
+/// A query matching terms at their relative positions (all in one field).
+fn positioned_query(mut positioned: Vec<(usize, Term)>) -> Option<Box<dyn Query>> {
     match positioned.len() {
         0 => None,
         1 => Some(Box::new(TermQuery::new(
-            text_term(field, &positioned[0].1),
+            positioned.pop().expect("one term").1,
             IndexRecordOption::WithFreqs,
         ))),
-        _ => Some(Box::new(PhraseQuery::new_with_offset(
-            positioned
-                .into_iter()
-                .map(|(p, t)| (p, text_term(field, &t)))
-                .collect(),
-        ))),
+        _ => Some(Box::new(PhraseQuery::new_with_offset(positioned))),
     }
 }
 
-/// The substring (n-gram) query of a term on an n-gram field.
-pub fn ngram_query(field: Field, term: &QueryTerm) -> Option<Box<dyn Query>> {
-    positioned_query(field, query_ngrams(&term.chars))
+/// The substring terms of a term on the n-gram fields `ng` (the k-grams in `ng[k-1]`):
+/// one term for a short string, the longest grams at their offsets for a long one.
+pub fn ngram_terms(ng: &[Field], term: &QueryTerm) -> Vec<(usize, Term)> {
+    let field = ng[term.chars.len().clamp(1, ng.len()) - 1];
+    query_ngrams(&term.chars)
+        .into_iter()
+        .map(|(p, t)| (p, text_term(field, &t)))
+        .collect()
 }
 
-/// The whole-word query of a term on a words field: its jieba words in a row. The flag
-/// is true when every piece of the term is a word, so that the query matches only text
-/// that holds the term as a substring (false when punctuation was left out).
-pub fn word_query(
-    seg: &Segmenter,
-    field: Field,
-    term: &QueryTerm,
-) -> (Option<Box<dyn Query>>, bool) {
+/// The substring query of a term: [`ngram_terms`] as a term or phrase query.
+pub fn ngram_query(ng: &[Field], term: &QueryTerm) -> Option<Box<dyn Query>> {
+    positioned_query(ngram_terms(ng, term))
+}
+
+/// The jieba words of a term with their positions relative to the first, and whether
+/// every piece of the term is a word (false when punctuation was left out).
+pub fn term_words(seg: &Segmenter, term: &QueryTerm) -> (Vec<(usize, String)>, bool) {
     let pieces = seg.cut(&term.raw);
     let n = pieces.len();
-    let words: Vec<(usize, String)> = pieces
+    let mut words: Vec<(usize, String)> = pieces
         .into_iter()
         .enumerate()
         .filter_map(|(i, (s, e))| word_term(&term.raw[s..e]).map(|w| (i, w)))
         .collect();
     let exact = words.len() == n;
     let first = words.first().map(|w| w.0).unwrap_or(0);
-    let q = positioned_query(
-        field,
-        words.into_iter().map(|(p, w)| (p - first, w)).collect(),
-    );
-    (q, exact)
+    for w in &mut words {
+        w.0 -= first;
+    }
+    (words, exact)
+}
+
+/// The whole-word terms of a term's words (from [`term_words`]) on the words field: one
+/// word or word pair is one term, more words a phrase of word pairs; words with gaps
+/// between them (punctuation left out) a phrase of words.
+pub fn word_terms(field: Field, words: &[(usize, String)]) -> Vec<(usize, Term)> {
+    let consecutive = words.iter().enumerate().all(|(i, w)| w.0 == i);
+    if words.len() >= 2 && consecutive {
+        return words
+            .windows(2)
+            .enumerate()
+            .map(|(i, w)| (i, text_term(field, &shingle(&w[0].1, &w[1].1))))
+            .collect();
+    }
+    words
+        .iter()
+        .map(|(p, w)| (*p, text_term(field, w)))
+        .collect()
+}
+
+/// The whole-word query of a term's words: [`word_terms`] as a term or phrase query.
+pub fn word_query(field: Field, words: &[(usize, String)]) -> Option<Box<dyn Query>> {
+    positioned_query(word_terms(field, words))
 }
 
 fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
@@ -203,75 +224,80 @@ pub fn filter_query(
     }
 }
 
-/// The two queries of a search: `scored` ranks, `count` counts the same matches cheaply.
-pub struct Plan {
-    pub scored: Box<dyn Query>,
-    pub count: Box<dyn Query>,
+/// How a search finds, counts and ranks its hits.
+pub enum Plan {
+    /// One term query (or phrase) ranks; tantivy counts a term from its document
+    /// frequency and prunes the ranking with block-max WAND.
+    Term(Box<dyn Query>),
+    /// A single term, all of whose whole-word matches are among its substring matches:
+    /// first the nodes the whole-word query matches (by its score × [`WORD_BOOST`]), then
+    /// the others (by the substring query's). Two term queries that tantivy prunes
+    /// instead of one union it would score match by match; `ngrams` counts.
+    Tiered {
+        words: Box<dyn Query>,
+        ngrams: Box<dyn Query>,
+    },
+    /// Several terms or filters: one query scored over every match, counted in the same
+    /// pass.
+    Scan(Box<dyn Query>),
 }
 
 /// Build the ranking and counting queries for `terms` (non-empty) under `filter`.
+/// `exists` tells whether a term is in the index at all: a clause with a missing term
+/// cannot match, so it is left out (and `None` returned when a required one is missing).
 pub fn plan(
     seg: &Segmenter,
     f: &Fields,
     terms: &[QueryTerm],
     filter: Option<Box<dyn Query>>,
-) -> Plan {
+    exists: &dyn Fn(&Term) -> bool,
+) -> Option<Plan> {
     let mut required: Vec<Box<dyn Query>> = Vec::new();
     let mut optional: Vec<Box<dyn Query>> = Vec::new();
     // whether every optional clause matches only nodes the required clauses match
     let mut optional_within_required = true;
     for term in terms {
-        let Some(recall) = ngram_query(f.ng_all, term) else {
+        let recall = ngram_terms(&f.ng, term);
+        if recall.iter().any(|(_, t)| !exists(t)) {
+            return None;
+        }
+        let Some(recall) = positioned_query(recall) else {
             continue;
         };
         required.push(recall);
-        if let Some(q) = ngram_query(f.ng_title, term) {
-            optional.push(boosted(q, TITLE_BOOST));
-        }
-        for (field, boost) in [
-            (f.w_title, WORD_BOOST * TITLE_BOOST),
-            (f.w_body, WORD_BOOST),
-        ] {
-            let (q, exact) = word_query(seg, field, term);
-            if let Some(q) = q {
-                optional.push(boosted(q, boost));
+        let (words, exact) = term_words(seg, term);
+        let words = word_terms(f.words, &words);
+        if words.iter().all(|(_, t)| exists(t)) {
+            if let Some(q) = positioned_query(words) {
+                optional.push(q);
                 optional_within_required &= exact;
             }
         }
     }
-    let count: Box<dyn Query> = match (required.len(), &filter) {
-        // a lone term query: tantivy counts it from the term's document frequency
-        (1, None) => required[0].box_clone(),
-        _ => Box::new(BooleanQuery::new(
-            required
-                .iter()
-                .map(|q| (Occur::Must, q.box_clone()))
-                .chain(filter.iter().map(|q| (Occur::Must, q.box_clone())))
-                .collect(),
-        )),
-    };
-    let scored: Box<dyn Query> =
-        if required.len() == 1 && filter.is_none() && optional_within_required {
-            // every optional clause matches a subset of the n-gram clause, so their union is
-            // the same set; a flat union of term queries lets tantivy prune with block-max WAND
-            Box::new(BooleanQuery::new(
-                required
+    if required.is_empty() {
+        return None;
+    }
+    if required.len() == 1 && filter.is_none() && optional_within_required {
+        let ngrams = required.pop().expect("one required clause");
+        return Some(match optional.pop() {
+            // unboosted: tantivy prunes a bare term query only (a boost would make it
+            // score every match); the tier's scores are scaled afterwards
+            Some(words) => Plan::Tiered { words, ngrams },
+            None => Plan::Term(ngrams),
+        });
+    }
+    Some(Plan::Scan(Box::new(BooleanQuery::new(
+        required
+            .into_iter()
+            .map(|q| (Occur::Must, q))
+            .chain(filter.map(|q| (Occur::Must, q)))
+            .chain(
+                optional
                     .into_iter()
-                    .chain(optional)
-                    .map(|q| (Occur::Should, q))
-                    .collect(),
-            ))
-        } else {
-            Box::new(BooleanQuery::new(
-                required
-                    .into_iter()
-                    .map(|q| (Occur::Must, q))
-                    .chain(filter.map(|q| (Occur::Must, q)))
-                    .chain(optional.into_iter().map(|q| (Occur::Should, q)))
-                    .collect(),
-            ))
-        };
-    Plan { scored, count }
+                    .map(|q| (Occur::Should, boosted(q, WORD_BOOST))),
+            )
+            .collect(),
+    ))))
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The index schema, its version, and the commit payload that records both the schema
 //! version and the store generation an index is in step with.
 
-use super::tokenizer::{JIEBA_TOKENIZER, NGRAM_TOKENIZER};
+use super::tokenizer::{JIEBA_TOKENIZER, MAX_GRAM, NGRAM_TOKENIZERS};
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, STORED,
@@ -24,10 +24,11 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// | `unit_key` | unit, normalised | `STRING` (filter) |
 /// | `year` | goal year | u64, indexed, fast, stored (filter) |
 /// | `category`, `number` | goal category and number | stored |
-/// | `w_title` | jieba words of the title / name and aliases | positions |
-/// | `w_body` | jieba words of content and benchmark | positions |
-/// | `ng_title` | n-grams of the title / name and aliases | positions |
-/// | `ng_all` | n-grams of everything searchable | positions (recall, counts) |
+/// | `words` | jieba words and word pairs of everything searchable | positions |
+/// | `ng1` … `ng4` | 1-, 2-, 3-, 4-grams of everything searchable | freqs; `ng4` with positions |
+///
+/// "Everything searchable" is a goal's title (three times over: the title boost), content
+/// and benchmark, or an entity's name and aliases (each three times over), one value each.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
     pub id: Field,
@@ -41,19 +42,21 @@ pub struct Fields {
     pub year: Field,
     pub category: Field,
     pub number: Field,
-    pub w_title: Field,
-    pub w_body: Field,
-    pub ng_title: Field,
-    pub ng_all: Field,
+    pub words: Field,
+    /// `ng[k]`: the (k+1)-grams.
+    pub ng: [Field; MAX_GRAM],
 }
 
-fn analysed(tokenizer: &str) -> TextOptions {
+fn analysed(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
     TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(tokenizer)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            .set_index_option(record),
     )
 }
+
+const POSITIONS: IndexRecordOption = IndexRecordOption::WithFreqsAndPositions;
+const FREQS: IndexRecordOption = IndexRecordOption::WithFreqs;
 
 /// The schema of this version and its fields.
 pub fn build_schema() -> (Schema, Fields) {
@@ -76,10 +79,14 @@ pub fn build_schema() -> (Schema, Fields) {
         ),
         category: b.add_text_field("category", STORED),
         number: b.add_text_field("number", STORED),
-        w_title: b.add_text_field("w_title", analysed(JIEBA_TOKENIZER)),
-        w_body: b.add_text_field("w_body", analysed(JIEBA_TOKENIZER)),
-        ng_title: b.add_text_field("ng_title", analysed(NGRAM_TOKENIZER)),
-        ng_all: b.add_text_field("ng_all", analysed(NGRAM_TOKENIZER)),
+        words: b.add_text_field("words", analysed(JIEBA_TOKENIZER, POSITIONS)),
+        ng: std::array::from_fn(|k| {
+            let (tokenizer, min, max) = NGRAM_TOKENIZERS[k];
+            debug_assert_eq!((min, max), (k + 1, k + 1));
+            // only the longest grams make phrases (queries longer than MAX_GRAM)
+            let record = if k + 1 == MAX_GRAM { POSITIONS } else { FREQS };
+            b.add_text_field(&format!("ng{}", k + 1), analysed(tokenizer, record))
+        }),
     };
     (b.build(), fields)
 }

@@ -32,35 +32,77 @@ struct Occurrence {
     term: usize,
 }
 
-/// Every occurrence of each term (folded characters, no whitespace) in `chars`, where
-/// whitespace in the text is skipped as the n-gram analysis skips it.
-fn occurrences(chars: &[char], terms: &[Vec<char>]) -> Vec<Occurrence> {
-    let folded: Vec<(char, usize)> = chars
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| (fold_char(c), i))
-        .filter(|(c, _)| !c.is_whitespace())
-        .collect();
+/// Every occurrence of each term (folded, no whitespace) in `text`, where whitespace in
+/// the text is skipped as the n-gram analysis skips it.
+fn occurrences(text: &str, terms: &[String]) -> Vec<Occurrence> {
+    let mut out = if terms.iter().all(|t| t.chars().all(folds_from_itself_only))
+        && !text.contains(char::is_whitespace)
+    {
+        raw_occurrences(text, terms)
+    } else {
+        folded_occurrences(text, terms)
+    };
+    out.sort_by_key(|o| (o.start, o.end));
+    out
+}
+
+/// Characters that only themselves fold to: non-ASCII ones that folding keeps (folding
+/// maps characters to ASCII only), so a plain search of the text finds them.
+fn folds_from_itself_only(c: char) -> bool {
+    !c.is_ascii() && fold_char(c) == c
+}
+
+/// [`occurrences`] where the terms can be searched for in the text as it is.
+fn raw_occurrences(text: &str, terms: &[String]) -> Vec<Occurrence> {
     let mut out = Vec::new();
     for (t, term) in terms.iter().enumerate() {
-        if term.is_empty() || term.len() > folded.len() {
+        let len = term.chars().count();
+        if len == 0 {
             continue;
         }
-        for i in 0..=folded.len() - term.len() {
-            if folded[i..i + term.len()]
-                .iter()
-                .zip(term)
-                .all(|((c, _), q)| c == q)
-            {
-                out.push(Occurrence {
-                    start: folded[i].1,
-                    end: folded[i + term.len() - 1].1 + 1,
-                    term: t,
-                });
-            }
+        let (mut byte, mut chars) = (0, 0);
+        for (b, _) in text.match_indices(term.as_str()) {
+            chars += text[byte..b].chars().count();
+            byte = b;
+            out.push(Occurrence {
+                start: chars,
+                end: chars + len,
+                term: t,
+            });
         }
     }
-    out.sort_by_key(|o| (o.start, o.end));
+    out
+}
+
+/// [`occurrences`] on the folded text, whitespace left out.
+fn folded_occurrences(text: &str, terms: &[String]) -> Vec<Occurrence> {
+    let mut folded = String::with_capacity(text.len());
+    // (byte offset in `folded`, char index in `text`) of each folded character
+    let mut map: Vec<(usize, usize)> = Vec::with_capacity(text.len() / 2);
+    for (i, c) in text.chars().enumerate() {
+        let f = fold_char(c);
+        if !f.is_whitespace() {
+            map.push((folded.len(), i));
+            folded.push(f);
+        }
+    }
+    let mut out = Vec::new();
+    for (t, term) in terms.iter().enumerate() {
+        let len = term.chars().count();
+        if len == 0 {
+            continue;
+        }
+        for (byte, _) in folded.match_indices(term.as_str()) {
+            let Ok(first) = map.binary_search_by_key(&byte, |m| m.0) else {
+                continue;
+            };
+            out.push(Occurrence {
+                start: map[first].1,
+                end: map[first + len - 1].1 + 1,
+                term: t,
+            });
+        }
+    }
     out
 }
 
@@ -75,17 +117,15 @@ fn distinct_terms(occs: &[Occurrence]) -> usize {
 /// of preference on ties): the one with the most distinct terms, then the most
 /// occurrences. A field without any match is used only when none matches (the first
 /// non-empty one, without highlights).
-pub fn best_snippet(fields: &[(&str, &str)], terms: &[Vec<char>]) -> Snippet {
+pub fn best_snippet(fields: &[(&str, &str)], terms: &[String]) -> Snippet {
     struct Candidate {
         field: usize,
         key: (usize, usize),
-        chars: Vec<char>,
         occs: Vec<Occurrence>,
     }
     let mut best: Option<Candidate> = None;
     for (i, (_, text)) in fields.iter().enumerate() {
-        let chars: Vec<char> = text.chars().collect();
-        let occs = occurrences(&chars, terms);
+        let occs = occurrences(text, terms);
         if occs.is_empty() {
             continue;
         }
@@ -94,14 +134,14 @@ pub fn best_snippet(fields: &[(&str, &str)], terms: &[Vec<char>]) -> Snippet {
             best = Some(Candidate {
                 field: i,
                 key,
-                chars,
                 occs,
             });
         }
     }
     match best {
         Some(c) => {
-            let (text, highlights) = cut(&c.chars, &c.occs);
+            let chars: Vec<char> = fields[c.field].1.chars().collect();
+            let (text, highlights) = cut(&chars, &c.occs);
             Snippet {
                 text,
                 highlights,
@@ -201,8 +241,10 @@ mod tests {
     use super::*;
     use crate::index::tokenizer::fold_text;
 
-    fn terms(qs: &[&str]) -> Vec<Vec<char>> {
-        qs.iter().map(|q| fold_text(q)).collect()
+    fn terms(qs: &[&str]) -> Vec<String> {
+        qs.iter()
+            .map(|q| fold_text(q).into_iter().collect())
+            .collect()
     }
 
     fn marked(s: &Snippet) -> Vec<String> {
@@ -243,6 +285,26 @@ mod tests {
             &terms(&["ai平", "(青岛)"]),
         );
         assert_eq!(marked(&s), ["ＡＩ 平", "（青岛）"]);
+    }
+
+    #[test]
+    fn plain_and_folded_searches_agree() {
+        let text = "推进中国-上海合作组织建设，上海合作组织（青岛）中心。";
+        for q in [&["上海"][..], &["上海", "组织"], &["合作组织（"], &["海"]] {
+            let terms = terms(q);
+            let raw = raw_occurrences(text, &terms);
+            let mut folded = folded_occurrences(text, &terms);
+            folded.sort_by_key(|o| (o.start, o.end));
+            let key = |v: &[Occurrence]| -> Vec<(usize, usize, usize)> {
+                let mut k: Vec<_> = v.iter().map(|o| (o.start, o.end, o.term)).collect();
+                k.sort();
+                k
+            };
+            if q[0].chars().all(folds_from_itself_only) {
+                assert_eq!(key(&raw), key(&folded), "{q:?}");
+            }
+            assert!(!folded.is_empty());
+        }
     }
 
     #[test]

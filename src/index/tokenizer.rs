@@ -1,27 +1,38 @@
 //! The two analyses the index uses, one rule each for indexing and querying:
 //!
-//! - **words**: jieba words (the extraction's own cut, reused through
-//!   [`PreTokenizedString`]s), folded with [`fold_char`]; tokens without a letter or digit
+//! - **words**: jieba words (the extraction's own cut, passed in [`presegmented`] form so
+//!   that no text is cut twice), folded with [`fold_char`]; tokens without a letter or digit
 //!   (punctuation, spaces) are dropped but keep their position, so a phrase never matches
-//!   across punctuation.
-//! - **n-grams**: every character's unigram and the bigram starting at it, at the same
-//!   position, folded and with whitespace removed. A query of length 1 is one unigram, of
-//!   length 2 one bigram, and longer queries are a phrase of overlapping bigrams, so any
-//!   substring of a text finds it, whatever jieba made of the text.
+//!   across punctuation. Each pair of adjacent words is also a token ([`shingle`]), at the
+//!   first word's position, so a two-word query is one term.
+//! - **n-grams**: the folded characters of a text, whitespace removed, cut into every
+//!   substring of 1, 2, 3 and 4 characters, each at the position of its first character.
+//!   A query of up to four characters is then one term, and a longer one a phrase of
+//!   overlapping 4-grams, so any substring of a text finds it, whatever jieba made of
+//!   the text.
 //!
-//! Both are also registered as tantivy tokenizers ([`register_tokenizers`]) under fixed
+//! The analyses are registered as tantivy tokenizers ([`register_tokenizers`]) under fixed
 //! names, since tantivy records only a tokenizer's name in the schema.
 
 use crate::extract::Segmenter;
 use crate::model::normalize_char;
 use std::sync::Arc;
-use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer, Token, TokenStream, Tokenizer};
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 use tantivy::Index;
 
 /// Name of the jieba word tokenizer in every plangraph index.
 pub const JIEBA_TOKENIZER: &str = "plangraph_jieba";
-/// Name of the character unigram+bigram tokenizer in every plangraph index.
-pub const NGRAM_TOKENIZER: &str = "plangraph_ngram";
+/// Longest n-gram indexed; longer queries are phrases of n-grams this long.
+pub const MAX_GRAM: usize = 4;
+/// Names of the n-gram tokenizers in every plangraph index: `(name, shortest, longest)`.
+pub const NGRAM_TOKENIZERS: [(&str, usize, usize); MAX_GRAM] = [
+    ("plangraph_ngram1", 1, 1),
+    ("plangraph_ngram2", 2, 2),
+    ("plangraph_ngram3", 3, 3),
+    ("plangraph_ngram4", 4, 4),
+];
+/// Between the two words of a word-pair token.
+const SHINGLE_JOINER: char = '\u{1F}';
 
 /// The one character folding of the index: [`normalize_char`] (full-width to half-width,
 /// bracket, dash and quote variants) and ASCII lowercase.
@@ -50,24 +61,37 @@ pub fn word_term(word: &str) -> Option<String> {
     )
 }
 
-/// Register both tokenizers on `index`. Called on every open and create.
+/// The token of two adjacent words.
+pub fn shingle(first: &str, second: &str) -> String {
+    let mut s = String::with_capacity(first.len() + second.len() + 1);
+    s.push_str(first);
+    s.push(SHINGLE_JOINER);
+    s.push_str(second);
+    s
+}
+
+/// Register the tokenizers on `index`. Called on every open and create.
 pub fn register_tokenizers(index: &Index, seg: &Arc<Segmenter>) {
     let manager = index.tokenizers();
     manager.register(JIEBA_TOKENIZER, JiebaTokenizer { seg: seg.clone() });
-    manager.register(NGRAM_TOKENIZER, NgramTokenizer);
+    for (name, min, max) in NGRAM_TOKENIZERS {
+        manager.register(name, NgramTokenizer::new(min, max));
+    }
 }
 
-/// A text analyzer for the n-gram tokenizer (tests and tools).
-pub fn ngram_analyzer() -> TextAnalyzer {
-    TextAnalyzer::from(NgramTokenizer)
+/// A text analyzer for n-grams of `min..=max` characters (tests and tools).
+pub fn ngram_analyzer(min: usize, max: usize) -> TextAnalyzer {
+    TextAnalyzer::from(NgramTokenizer::new(min, max))
 }
 
-/// `ranges` (byte ranges of jieba words of `text`, as [`Segmenter::cut`] returns them) as
-/// a pre-tokenized value for a words field. Ranges that do not fit the text (out of
-/// bounds, off a character boundary, overlapping) are not trusted: the text is cut again.
-pub fn pretokenized(seg: &Segmenter, text: &str, ranges: &[(usize, usize)]) -> PreTokenizedString {
-    let valid = !ranges.is_empty() || text.is_empty();
-    let valid = valid
+/// Marks a text as already segmented: it starts with this character and its words are
+/// separated by it ([`presegmented`]). The jieba tokenizer splits such a text instead of
+/// cutting it, so the extraction's cut is reused and no text is segmented twice.
+pub const PRESEGMENTED: char = '\u{1E}';
+
+/// Whether `ranges` are the byte ranges of consecutive, non-empty pieces of `text`.
+fn ranges_fit(text: &str, ranges: &[(usize, usize)]) -> bool {
+    (!ranges.is_empty() || text.is_empty())
         && ranges
             .iter()
             .try_fold(0usize, |prev_end, &(s, e)| {
@@ -78,30 +102,77 @@ pub fn pretokenized(seg: &Segmenter, text: &str, ranges: &[(usize, usize)]) -> P
                     && text.is_char_boundary(e))
                 .then_some(e)
             })
-            .is_some();
+            .is_some()
+}
+
+/// `text` segmented at `ranges` (byte ranges of its jieba words, as [`Segmenter::cut`]
+/// returns them), for the words field. Ranges that do not fit the text (out of bounds,
+/// off a character boundary, overlapping) are not trusted: the text is cut again.
+pub fn presegmented(seg: &Segmenter, text: &str, ranges: &[(usize, usize)]) -> String {
     let recut;
-    let ranges = if valid {
+    let ranges = if ranges_fit(text, ranges) {
         ranges
     } else {
         recut = seg.cut(text);
         &recut[..]
     };
-    let tokens = ranges
-        .iter()
-        .enumerate()
-        .filter_map(|(position, &(s, e))| {
-            word_term(&text[s..e]).map(|t| Token {
-                offset_from: s,
+    let mut out = String::with_capacity(text.len() + ranges.len() + 1);
+    for &(s, e) in ranges {
+        out.push(PRESEGMENTED);
+        out.extend(text[s..e].chars().filter(|&c| c != PRESEGMENTED));
+    }
+    if out.is_empty() {
+        out.push(PRESEGMENTED);
+    }
+    out
+}
+
+/// Word tokens of pieces `(byte start, byte end, text)` in order: each piece with a
+/// letter or digit at its index as position, and each pair of adjacent kept words.
+fn word_tokens<'a>(pieces: impl Iterator<Item = (usize, usize, &'a str)>) -> Vec<Token> {
+    let mut tokens: Vec<Token> = Vec::new();
+    let mut previous: Option<usize> = None;
+    for (position, (s, e, piece)) in pieces.enumerate() {
+        let Some(word) = word_term(piece) else {
+            previous = None;
+            continue;
+        };
+        if let Some(p) = previous {
+            let first: &Token = &tokens[p];
+            let pair = Token {
+                offset_from: first.offset_from,
                 offset_to: e,
-                position,
-                text: t,
-                position_length: 1,
-            })
-        })
-        .collect();
-    PreTokenizedString {
-        text: text.to_string(),
-        tokens,
+                position: first.position,
+                text: shingle(&first.text, &word),
+                position_length: 2,
+            };
+            tokens.push(pair);
+        }
+        previous = Some(tokens.len());
+        tokens.push(Token {
+            offset_from: s,
+            offset_to: e,
+            position,
+            text: word,
+            position_length: 1,
+        });
+    }
+    tokens
+}
+
+/// The word tokens of `text`: split if [`presegmented`], else cut with jieba.
+pub fn words_of(seg: &Segmenter, text: &str) -> Vec<Token> {
+    match text.strip_prefix(PRESEGMENTED) {
+        Some(rest) => {
+            let base = PRESEGMENTED.len_utf8();
+            let mut offset = base;
+            word_tokens(rest.split(PRESEGMENTED).map(|piece| {
+                let start = offset;
+                offset += piece.len() + base;
+                (start, start + piece.len(), piece)
+            }))
+        }
+        None => word_tokens(seg.cut(text).into_iter().map(|(s, e)| (s, e, &text[s..e]))),
     }
 }
 
@@ -146,24 +217,37 @@ impl Tokenizer for JiebaTokenizer {
     type TokenStream<'a> = VecTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let tokens = pretokenized(&self.seg, text, &self.seg.cut(text)).tokens;
-        VecTokenStream { tokens, next: 0 }
+        VecTokenStream {
+            tokens: words_of(&self.seg, text),
+            next: 0,
+        }
     }
 }
 
-/// Character unigrams and bigrams, each bigram at the position of its first character.
-#[derive(Clone, Copy, Default)]
-pub struct NgramTokenizer;
+/// Character n-grams of `min..=max` characters, each at the position of its first
+/// character (shorter first).
+#[derive(Clone, Copy)]
+pub struct NgramTokenizer {
+    min: usize,
+    max: usize,
+}
+
+impl NgramTokenizer {
+    pub fn new(min: usize, max: usize) -> NgramTokenizer {
+        assert!(1 <= min && min <= max);
+        NgramTokenizer { min, max }
+    }
+}
 
 /// The n-gram stream of one text.
 pub struct NgramTokenStream {
     /// (byte start, byte end, folded char) of each non-whitespace character.
     chars: Vec<(usize, usize, char)>,
-    /// Index of the character of the current token.
+    min: usize,
+    max: usize,
+    /// Start character of the next token, and its length.
     index: usize,
-    /// Whether the current token is the bigram at `index` (else the unigram).
-    bigram: bool,
-    started: bool,
+    len: usize,
     token: Token,
 }
 
@@ -178,9 +262,10 @@ impl Tokenizer for NgramTokenizer {
             .collect();
         NgramTokenStream {
             chars,
+            min: self.min,
+            max: self.max,
             index: 0,
-            bigram: false,
-            started: false,
+            len: self.min,
             token: Token::default(),
         }
     }
@@ -188,31 +273,31 @@ impl Tokenizer for NgramTokenizer {
 
 impl TokenStream for NgramTokenStream {
     fn advance(&mut self) -> bool {
-        if !self.started {
-            self.started = true;
-        } else if !self.bigram && self.index + 1 < self.chars.len() {
-            self.bigram = true;
-        } else {
-            self.index += 1;
-            self.bigram = false;
+        loop {
+            if self.index >= self.chars.len() {
+                return false;
+            }
+            if self.len > self.max || self.index + self.len > self.chars.len() {
+                self.index += 1;
+                self.len = self.min;
+                continue;
+            }
+            let (start, _, _) = self.chars[self.index];
+            let (_, end, _) = self.chars[self.index + self.len - 1];
+            let t = &mut self.token;
+            t.text.clear();
+            t.text.extend(
+                self.chars[self.index..self.index + self.len]
+                    .iter()
+                    .map(|c| c.2),
+            );
+            t.offset_from = start;
+            t.offset_to = end;
+            t.position = self.index;
+            t.position_length = 1;
+            self.len += 1;
+            return true;
         }
-        if self.index >= self.chars.len() {
-            return false;
-        }
-        let (start, end, c) = self.chars[self.index];
-        let t = &mut self.token;
-        t.text.clear();
-        t.text.push(c);
-        t.offset_from = start;
-        t.offset_to = end;
-        t.position = self.index;
-        t.position_length = 1;
-        if self.bigram {
-            let (_, end2, c2) = self.chars[self.index + 1];
-            t.text.push(c2);
-            t.offset_to = end2;
-        }
-        true
     }
 
     fn token(&self) -> &Token {
@@ -225,24 +310,27 @@ impl TokenStream for NgramTokenStream {
 }
 
 /// The n-gram terms a query string needs, with their positions relative to its start:
-/// one unigram for one character, one bigram for two, overlapping bigrams beyond.
+/// the string itself when it is at most [`MAX_GRAM`] characters, else its overlapping
+/// [`MAX_GRAM`]-grams.
 pub fn query_ngrams(chars: &[char]) -> Vec<(usize, String)> {
-    match chars.len() {
-        0 => Vec::new(),
-        1 => vec![(0, chars[0].to_string())],
-        n => (0..n - 1)
-            .map(|i| (i, chars[i..i + 2].iter().collect()))
-            .collect(),
+    if chars.len() <= MAX_GRAM {
+        if chars.is_empty() {
+            return Vec::new();
+        }
+        return vec![(0, chars.iter().collect())];
     }
+    (0..=chars.len() - MAX_GRAM)
+        .map(|i| (i, chars[i..i + MAX_GRAM].iter().collect()))
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn ngrams(text: &str) -> Vec<(String, usize)> {
+    fn ngrams(text: &str, min: usize, max: usize) -> Vec<(String, usize)> {
         let mut out = Vec::new();
-        let mut stream = NgramTokenizer.token_stream(text);
+        let mut stream = NgramTokenizer::new(min, max).token_stream(text);
         while let Some(t) = stream.next() {
             out.push((t.text.clone(), t.position));
         }
@@ -250,9 +338,9 @@ mod tests {
     }
 
     #[test]
-    fn ngrams_are_unigrams_and_bigrams_at_the_same_position() {
+    fn ngrams_start_at_each_character() {
         assert_eq!(
-            ngrams("新能源"),
+            ngrams("新能源", 1, 2),
             vec![
                 ("新".into(), 0),
                 ("新能".into(), 0),
@@ -261,20 +349,23 @@ mod tests {
                 ("源".into(), 2),
             ]
         );
-        assert!(ngrams("").is_empty());
-        assert_eq!(ngrams("Ａ"), vec![("a".into(), 0)]);
+        assert_eq!(ngrams("新能源", 3, 3), vec![("新能源".into(), 0)]);
+        assert!(ngrams("新能源", 4, 4).is_empty());
+        assert_eq!(ngrams("新能源", 1, 4).len(), 6);
+        assert!(ngrams("", 1, 4).is_empty());
+        assert_eq!(ngrams("Ａ", 1, 1), vec![("a".into(), 0)]);
         // whitespace is dropped, not a break
-        assert_eq!(ngrams("a b").iter().filter(|t| t.0 == "ab").count(), 1);
+        assert_eq!(ngrams("a b", 2, 2), vec![("ab".into(), 0)]);
     }
 
     #[test]
     fn query_ngrams_cover_the_string() {
         let q = |s: &str| query_ngrams(&fold_text(s));
         assert_eq!(q("海"), vec![(0, "海".to_string())]);
-        assert_eq!(q("海洋"), vec![(0, "海洋".to_string())]);
+        assert_eq!(q("海洋科技"), vec![(0, "海洋科技".to_string())]);
         assert_eq!(
-            q("中医药"),
-            vec![(0, "中医".to_string()), (1, "医药".to_string())]
+            q("海洋科技园"),
+            vec![(0, "海洋科技".to_string()), (1, "洋科技园".to_string())]
         );
         assert!(q("  ").is_empty());
     }
@@ -283,18 +374,32 @@ mod tests {
     fn words_keep_positions_and_drop_punctuation() {
         let seg = Segmenter::shared();
         let text = "强化科技战略规划，高水平编制";
-        let pre = pretokenized(&seg, text, &seg.cut(text));
-        assert!(pre.tokens.iter().all(|t| t.text != "，"));
-        let positions: Vec<usize> = pre.tokens.iter().map(|t| t.position).collect();
-        assert!(positions.windows(2).all(|w| w[0] < w[1]));
-        assert_eq!(
-            &text[pre.tokens[0].offset_from..pre.tokens[0].offset_to],
-            "强化"
-        );
+        let pre = presegmented(&seg, text, &seg.cut(text));
+        assert!(pre.starts_with(PRESEGMENTED));
+        let tokens = words_of(&seg, &pre);
+        assert!(tokens.iter().all(|t| t.text != "，"));
+        let words: Vec<&Token> = tokens.iter().filter(|t| t.position_length == 1).collect();
+        assert!(words.windows(2).all(|w| w[0].position < w[1].position));
+        assert_eq!(&pre[words[0].offset_from..words[0].offset_to], "强化");
+        // pairs of adjacent words, never across the comma
+        let pairs: Vec<&str> = tokens
+            .iter()
+            .filter(|t| t.position_length == 2)
+            .map(|t| t.text.as_str())
+            .collect();
+        assert_eq!(pairs[0], shingle("强化", "科技"));
+        assert!(pairs.iter().all(|p| !p.contains('，')));
+        assert_eq!(pairs.len(), words.len() - 2);
+        // the same tokens as cutting the plain text (positions and texts)
+        let plain = words_of(&seg, text);
+        let key = |ts: &[Token]| -> Vec<(usize, String)> {
+            ts.iter().map(|t| (t.position, t.text.clone())).collect()
+        };
+        assert_eq!(key(&plain), key(&tokens));
         // bad ranges are not trusted
-        let bad = pretokenized(&seg, text, &[(0, 1)]);
-        assert_eq!(bad.tokens, pre.tokens);
-        assert_eq!(pretokenized(&seg, "", &[]).tokens, vec![]);
+        assert_eq!(presegmented(&seg, text, &[(0, 1)]), pre);
+        assert_eq!(presegmented(&seg, text, &[]), pre);
+        assert!(words_of(&seg, &presegmented(&seg, "", &[])).is_empty());
     }
 
     #[test]
@@ -308,6 +413,8 @@ mod tests {
             words.push(t.text.clone());
         }
         assert!(words.contains(&"新能源".to_string()), "{words:?}");
-        assert!(index.tokenizers().get(NGRAM_TOKENIZER).is_some());
+        for (name, _, _) in NGRAM_TOKENIZERS {
+            assert!(index.tokenizers().get(name).is_some());
+        }
     }
 }

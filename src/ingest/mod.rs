@@ -55,6 +55,46 @@ pub struct ParsedDocument {
     pub goals: Vec<ParsedGoal>,
 }
 
+impl ParsedDocument {
+    /// The document's stable id: its unit, year and title line.
+    pub fn id(&self) -> String {
+        crate::model::document_id(&self.unit, self.year, &self.title)
+    }
+
+    /// The goals as graph nodes (kind `goal`): `name` is the title; `props` hold `unit`,
+    /// `year`, `category`, `subcategory` (when there is one), `number`, `content`,
+    /// `benchmark` (when there is one), `document` (id) and `document_title`.
+    pub fn goal_nodes(&self) -> Vec<crate::model::Node> {
+        use serde_json::json;
+        let doc_id = self.id();
+        self.goals
+            .iter()
+            .map(|g| {
+                let mut props = crate::model::Props::new();
+                props.insert("unit".into(), json!(self.unit));
+                props.insert("year".into(), json!(self.year));
+                props.insert("category".into(), json!(g.category));
+                if !g.subcategory.is_empty() {
+                    props.insert("subcategory".into(), json!(g.subcategory));
+                }
+                props.insert("number".into(), json!(g.number));
+                props.insert("content".into(), json!(g.content));
+                if let Some(b) = &g.benchmark {
+                    props.insert("benchmark".into(), json!(b));
+                }
+                props.insert("document".into(), json!(doc_id));
+                props.insert("document_title".into(), json!(self.title));
+                crate::model::Node {
+                    id: crate::model::goal_id(&doc_id, &g.category, &g.subcategory, &g.number),
+                    kind: crate::model::NodeKind::Goal,
+                    name: g.title.clone(),
+                    props,
+                }
+            })
+            .collect()
+    }
+}
+
 /// One goal (a table row, or an outline item).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ParsedGoal {

@@ -1,6 +1,8 @@
 //! Shared fixtures: paths to the bundled seed and test documents.
 #![allow(dead_code)]
 
+use plangraph::ingest::{parse_bytes, ParsedDocument};
+use plangraph::model::Node;
 use std::path::PathBuf;
 
 pub fn repo_path(rel: &str) -> PathBuf {
@@ -18,4 +20,14 @@ pub fn seed_bytes() -> Vec<u8> {
 
 pub fn seed_text() -> String {
     String::from_utf8(seed_bytes()).expect("the seed is UTF-8")
+}
+
+/// The seed as the ingest stage reads it.
+pub fn seed_document() -> ParsedDocument {
+    parse_bytes("seed.txt", &seed_bytes()).expect("the seed parses")
+}
+
+/// The seed's nine goals as the graph holds them.
+pub fn seed_goal_nodes() -> Vec<Node> {
+    seed_document().goal_nodes()
 }

@@ -1,20 +1,20 @@
 //! Tests of the search stage.
 //!
-//! Goal nodes are built directly (as the store would hold them) and tokenised with the
-//! shared segmenter, as extraction does; the seed's nine goals are read with a small local
-//! reader so these tests need nothing but the index.
+//! The seed's goals come from the ingest stage and are tokenised with the shared segmenter,
+//! as extraction does; they are indexed directly, so these tests exercise the index alone.
 
-use crate::common::seed_text;
+use crate::common::seed_goal_nodes;
 use plangraph::extract::{GoalTokens, Segmenter};
 use plangraph::index::{OpenState, SearchRequest, SearchResults, TextIndex};
-use plangraph::model::{document_id, goal_id, Node, NodeKind, Props};
+use plangraph::ingest::{Layout, ParsedDocument, ParsedGoal};
+use plangraph::model::{Node, NodeKind};
 use plangraph::Error;
 use proptest::prelude::*;
 use serde_json::json;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-/// One goal row of the seed.
+/// A goal row for synthetic documents.
 #[derive(Debug, Clone)]
 struct SeedGoal {
     category: String,
@@ -24,59 +24,27 @@ struct SeedGoal {
     benchmark: Option<String>,
 }
 
-/// The seed's goal rows: a tab-indented number line, then the title and content lines,
-/// then optionally a `标杆城市及标杆值：` line.
-fn seed_goals() -> Vec<SeedGoal> {
-    let text = seed_text();
-    let lines: Vec<&str> = text.lines().collect();
-    let mut category = String::new();
-    let mut goals = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        let cell = line.trim();
-        if cell == "重点目标" || cell == "创优目标" {
-            category = cell.to_string();
-        }
-        if line.starts_with('\t')
-            && !cell.is_empty()
-            && cell.chars().all(|c| c.is_ascii_digit())
-            && i + 2 < lines.len()
-        {
-            let benchmark = lines
-                .get(i + 3)
-                .and_then(|l| l.strip_prefix("标杆城市及标杆值："))
-                .map(|b| b.trim().to_string());
-            goals.push(SeedGoal {
-                category: category.clone(),
-                number: cell.to_string(),
-                title: lines[i + 1].trim().to_string(),
-                content: lines[i + 2]
-                    .trim()
-                    .replace("[bookmark: _GoBack]", "")
-                    .to_string(),
-                benchmark,
-            });
-        }
-    }
-    goals
-}
-
+/// A goal node shaped as the ingest stage shapes it.
 fn goal_node(unit: &str, year: u16, doc_title: &str, g: &SeedGoal) -> Node {
-    let doc = document_id(unit, year, doc_title);
-    let mut props = Props::new();
-    props.insert("content".into(), json!(g.content));
-    if let Some(b) = &g.benchmark {
-        props.insert("benchmark".into(), json!(b));
+    ParsedDocument {
+        title: doc_title.into(),
+        unit: unit.into(),
+        year,
+        leader: None,
+        contact: None,
+        phone: None,
+        layout: Layout::GoalTable,
+        goals: vec![ParsedGoal {
+            category: g.category.clone(),
+            subcategory: String::new(),
+            number: g.number.clone(),
+            title: g.title.clone(),
+            content: g.content.clone(),
+            benchmark: g.benchmark.clone(),
+        }],
     }
-    props.insert("unit".into(), json!(unit));
-    props.insert("year".into(), json!(year));
-    props.insert("category".into(), json!(g.category));
-    props.insert("number".into(), json!(g.number));
-    Node {
-        id: goal_id(&doc, &g.category, "", &g.number),
-        kind: NodeKind::Goal,
-        name: g.title.clone(),
-        props,
-    }
+    .goal_nodes()
+    .remove(0)
 }
 
 fn tokens(node: &Node) -> GoalTokens {
@@ -89,10 +57,7 @@ fn tokens(node: &Node) -> GoalTokens {
 }
 
 fn seed_nodes() -> Vec<Node> {
-    seed_goals()
-        .iter()
-        .map(|g| goal_node("市科技局", 2021, "2021年度市直单位业务目标", g))
-        .collect()
+    seed_goal_nodes()
 }
 
 fn index_of(nodes: &[Node]) -> TextIndex {
@@ -148,15 +113,6 @@ fn containing(nodes: &[Node], needles: &[&str]) -> BTreeSet<String> {
 
 fn title_of<'a>(nodes: &'a [Node], id: &str) -> &'a str {
     &nodes.iter().find(|n| n.id == id).unwrap().name
-}
-
-#[test]
-fn the_seed_reader_finds_nine_goals() {
-    let goals = seed_goals();
-    assert_eq!(goals.len(), 9);
-    assert_eq!(goals.iter().filter(|g| g.benchmark.is_some()).count(), 2);
-    assert_eq!(goals[0].title, "加强科技创新改革谋划");
-    assert!(!goals[4].content.contains("bookmark"));
 }
 
 #[test]
@@ -334,6 +290,40 @@ fn hits_carry_goal_fields() {
     let json = serde_json::to_value(&r).unwrap();
     assert_eq!(json["total"], 1);
     assert!(json["hits"][0]["highlights"][0].is_array());
+}
+
+#[test]
+fn the_index_is_shared_across_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<TextIndex>();
+}
+
+#[test]
+fn a_page_too_deep_is_an_invalid_offset() {
+    let (_, index) = seed_index();
+    let r = index.search(&SearchRequest {
+        query: "科技".into(),
+        offset: plangraph::index::MAX_OFFSET + 1,
+        ..SearchRequest::default()
+    });
+    assert!(
+        matches!(
+            r,
+            Err(Error::InvalidParam {
+                param: "offset",
+                ..
+            })
+        ),
+        "{r:?}"
+    );
+    let r = index
+        .search(&SearchRequest {
+            query: "科技".into(),
+            offset: plangraph::index::MAX_OFFSET,
+            ..SearchRequest::default()
+        })
+        .unwrap();
+    assert!(r.hits.is_empty() && r.total > 0);
 }
 
 #[test]
@@ -524,6 +514,14 @@ fn kind_unit_and_year_filters() {
         })
         .unwrap();
     assert_eq!(unit.total, 1);
+
+    let blank = index
+        .search(&SearchRequest {
+            unit: Some(" ".into()),
+            ..request("海洋")
+        })
+        .unwrap();
+    assert_eq!(blank.total, 5);
 
     let year = index
         .search(&SearchRequest {
@@ -752,4 +750,110 @@ fn compaction_keeps_results_and_generation() {
         ids(&before).into_iter().collect::<BTreeSet<_>>(),
         ids(&after).into_iter().collect::<BTreeSet<_>>()
     );
+}
+
+fn simple_goal(number: &str, title: &str, content: &str, benchmark: Option<&str>) -> Node {
+    goal_node(
+        "市科技局",
+        2021,
+        "t",
+        &SeedGoal {
+            category: "重点目标".into(),
+            number: number.into(),
+            title: title.into(),
+            content: content.into(),
+            benchmark: benchmark.map(str::to_string),
+        },
+    )
+}
+
+#[test]
+fn paging_crosses_from_whole_word_matches_to_substring_matches() {
+    let mut nodes = Vec::new();
+    for i in 0..5 {
+        nodes.push(simple_goal(
+            &format!("w{i}"),
+            &format!("目标{i}"),
+            &format!("打造能源领域创新高地{}。", "完善服务体系。".repeat(i)),
+            None,
+        ));
+    }
+    for i in 0..6 {
+        nodes.push(simple_goal(
+            &format!("s{i}"),
+            &format!("任务{i}"),
+            &format!("发展新能源汽车{}。", "建设充电设施。".repeat(i)),
+            None,
+        ));
+    }
+    let index = index_of(&nodes);
+    let all = search(&index, "能源");
+    assert_eq!(all.total, 11);
+    let word_ids: BTreeSet<String> = nodes[..5].iter().map(|n| n.id.clone()).collect();
+    let first: BTreeSet<String> = ids(&all)[..5].iter().cloned().collect();
+    assert_eq!(first, word_ids, "whole-word matches come first");
+    assert!(all.hits.windows(2).all(|w| w[0].score >= w[1].score));
+    for limit in 1..=4 {
+        let mut paged = Vec::new();
+        let mut offset = 0;
+        while offset < all.total + 2 {
+            let page = index
+                .search(&SearchRequest {
+                    query: "能源".into(),
+                    limit,
+                    offset,
+                    ..SearchRequest::default()
+                })
+                .unwrap();
+            assert_eq!(page.total, 11);
+            paged.extend(ids(&page));
+            offset += limit;
+        }
+        assert_eq!(paged, ids(&all), "limit {limit}");
+    }
+}
+
+#[test]
+fn matches_do_not_span_two_fields_and_long_queries_are_exact() {
+    let a = simple_goal(
+        "1",
+        "建设海洋科技",
+        "创新平台，发展蓝色经济。",
+        Some("深圳市海洋经济规模"),
+    );
+    let index = index_of(std::slice::from_ref(&a));
+    // title end + content start, content end + benchmark start
+    for q in ["科技创新", "海洋科技创新", "经济。深圳", "技创"] {
+        assert_eq!(search(&index, q).total, 0, "{q}");
+    }
+    for q in [
+        "建设海洋科技",
+        "创新平台，发展蓝色经济。",
+        "深圳市海洋经济规模",
+        "市海洋经济规",
+    ] {
+        let r = search(&index, q);
+        assert_eq!(r.total, 1, "{q}");
+        assert_eq!(r.hits[0].id, a.id);
+    }
+    assert_eq!(search(&index, "创新平台，发展蓝色经济。！").total, 0);
+    let b = search(&index, "深圳市海洋经济规模");
+    assert_eq!(b.hits[0].field, "benchmark");
+    assert_eq!(b.hits[0].highlights, vec![[0, 9]]);
+}
+
+#[test]
+fn repeated_characters_and_long_repeats_match_exactly() {
+    let six = simple_goal("1", "哈哈哈哈哈哈", "好好学习。", None);
+    let four = simple_goal("2", "哈哈哈哈", "天天向上。", None);
+    let index = index_of(&[six.clone(), four.clone()]);
+    let found = |q: &str| -> BTreeSet<String> { ids(&search(&index, q)).into_iter().collect() };
+    let both = BTreeSet::from([six.id.clone(), four.id.clone()]);
+    assert_eq!(found("哈"), both);
+    assert_eq!(found("哈哈哈哈"), both);
+    assert_eq!(found("哈哈哈哈哈"), BTreeSet::from([six.id.clone()]));
+    assert_eq!(found("哈哈哈哈哈哈"), BTreeSet::from([six.id.clone()]));
+    assert!(found("哈哈哈哈哈哈哈").is_empty());
+    // more occurrences rank higher
+    assert_eq!(ids(&search(&index, "哈哈"))[0], six.id);
 }

@@ -3,12 +3,15 @@
 
 use crate::common::{seed_path, seed_text};
 use plangraph::index::SearchRequest;
+use plangraph::model::NodeKind;
 use plangraph::query::KnowledgeGraph;
 use std::path::Path;
 
+/// Ids of the goals that match `q`.
 fn search_ids(kg: &KnowledgeGraph, q: &str) -> Vec<String> {
     kg.search(&SearchRequest {
         query: q.into(),
+        kinds: vec![NodeKind::Goal],
         limit: 100,
         ..SearchRequest::default()
     })
