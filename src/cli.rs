@@ -606,8 +606,13 @@ fn label_of(n: &Node) -> String {
 fn print_trace(trace: &Trace) {
     let e = &trace.entity;
     println!(
-        "{} goals depend on {} ({}) {}{}",
+        "{} {} on {} ({}) {}{}",
         trace.total,
+        if trace.total == 1 {
+            "goal depends"
+        } else {
+            "goals depend"
+        },
         e.name,
         e.kind,
         e.id,
@@ -720,9 +725,12 @@ fn print_path(path: &PathResult) {
 
 fn print_ranking(r: &Ranking) {
     println!(
-        "{} {} entities{}",
+        "{} {}{}",
         r.total,
-        r.kind.map(|k| k.to_string()).unwrap_or_default(),
+        match r.kind {
+            Some(k) => format!("{k} entities"),
+            None => "entities".to_string(),
+        },
         if r.entities.len() < r.total {
             format!(" (showing {})", r.entities.len())
         } else {
@@ -755,7 +763,15 @@ fn print_co_dependence(c: &CoDependence) {
             shared.join("、")
         }
     );
-    println!("{} goals share at least one of them", c.total);
+    println!(
+        "{} {} at least one of them",
+        c.total,
+        if c.total == 1 {
+            "goal shares"
+        } else {
+            "goals share"
+        }
+    );
     let mut t = table(&[
         "shared", "unit", "year", "category", "no.", "goal", "entities",
     ]);
