@@ -26,7 +26,8 @@
 //!    (source-label-target and target-label-source), 1 GiB page cache.
 //! 5. Queries, each checked to give the same count on both sides:
 //!    - trace: goals reached backwards from an entity (recursive CTE in SQLite; BFS on
-//!      the view), for `PLANGRAPH_BENCH_SAMPLES` (200) random entities that have goals;
+//!      the view), for `PLANGRAPH_BENCH_SAMPLES` (200) random entities that have goals
+//!      (those whose ids hash lowest, so runs sample alike);
 //!    - 2-hop: nodes within two hops either way, from 100 of those entities and 100 goals;
 //!    - the facade's full answers (`trace`: goals with paths, evidence, sorted;
 //!      `neighbors` depth 2, at most 500 nodes, with props) for context.
@@ -704,31 +705,35 @@ fn main() {
         sqlite_took.as_secs_f64()
     ));
 
-    // Samples: random entities with goals; random goals.
-    let mut rng = Rng(SEED ^ 0x5EED);
-    let mut entities: Vec<&str> = view
-        .nodes()
-        .filter(|(_, k)| k.is_entity())
-        .map(|(id, _)| id)
-        .collect();
-    entities.sort_unstable();
-    let mut goals: Vec<&str> = view
-        .nodes()
-        .filter(|(_, k)| *k == NodeKind::Goal)
-        .map(|(id, _)| id)
-        .collect();
-    goals.sort_unstable();
-    let mut entity_ids: Vec<String> = Vec::new();
-    let mut tried = std::collections::HashSet::new();
-    while entity_ids.len() < samples && tried.len() < entities.len() {
-        let id = entities[rng.below(entities.len())];
-        if tried.insert(id) && !view.trace_goal_ids(id).is_empty() {
-            entity_ids.push(id.to_string());
-        }
-    }
-    let goal_ids: Vec<String> = (0..samples / 2)
-        .map(|_| goals[rng.below(goals.len())].to_string())
-        .collect();
+    // Samples: the entities (with goals) and the goals whose ids hash lowest: random, and
+    // the same from run to run although each run replaces some documents.
+    let by_hash = |ids: Vec<&str>| -> Vec<String> {
+        let mut ids: Vec<(u64, &str)> = ids
+            .into_iter()
+            .map(|id| (plangraph::model::stable_hash(id.as_bytes()) ^ SEED, id))
+            .collect();
+        ids.sort_unstable();
+        ids.into_iter().map(|(_, id)| id.to_string()).collect()
+    };
+    let entity_ids: Vec<String> = by_hash(
+        view.nodes()
+            .filter(|(_, k)| k.is_entity())
+            .map(|(id, _)| id)
+            .collect(),
+    )
+    .into_iter()
+    .filter(|id| !view.trace_goal_ids(id).is_empty())
+    .take(samples)
+    .collect();
+    let goal_ids: Vec<String> = by_hash(
+        view.nodes()
+            .filter(|(_, k)| *k == NodeKind::Goal)
+            .map(|(id, _)| id)
+            .collect(),
+    )
+    .into_iter()
+    .take(samples / 2)
+    .collect();
     let hop_entities: Vec<String> = entity_ids.iter().take(samples / 2).cloned().collect();
     // benches/http.sh traces the same entities.
     std::fs::write(
