@@ -2,9 +2,10 @@
 //! `--json`, exactly one JSON document on stdout. Logs and progress go to stderr.
 
 use crate::error::{Error, Result};
+use crate::graph::{CoDependence, PathResult, Ranking, Subgraph, Trace};
 use crate::index::SearchRequest;
-use crate::model::NodeKind;
-use crate::query::{DocumentOutcome, IngestReport, KnowledgeGraph, Progress};
+use crate::model::{EdgeLabel, Node, NodeKind};
+use crate::query::{DocumentOutcome, IngestReport, KnowledgeGraph, NeighborsRequest, Progress};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use comfy_table::{presets::UTF8_BORDERS_ONLY, Table};
 use std::io::{IsTerminal, Write};
@@ -12,6 +13,9 @@ use std::path::{Path, PathBuf};
 
 /// Where the bundled documents live (relative to the working directory).
 pub const SEEDS_DIR: &str = "seeds";
+
+/// Where `serve` listens unless told otherwise.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:7878";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -24,7 +28,8 @@ targets, and keeps them as a graph you can search and trace.\n\n\
 Run without a command to serve the web UI and HTTP API (ingesting seeds/ first when the \
 store is empty).",
     after_help = "Examples:\n  plangraph ingest seeds/\n  plangraph search 海洋\n  \
-plangraph show 高新区\n  plangraph stats --json"
+plangraph show 高新区\n  plangraph trace 中科院\n  plangraph path 国家超级计算中心 高新区\n  \
+plangraph rank --kind institution\n  plangraph serve --addr 127.0.0.1:7878\n  plangraph stats --json"
 )]
 pub struct Cli {
     /// Data folder: DIR/graph holds the store, DIR/text the search index.
@@ -79,6 +84,71 @@ pub enum Command {
         #[command(flatten)]
         out: Output,
     },
+    /// Which goals depend on an entity (a platform, lab, fund, organisation, document,
+    /// programme), directly, through a target or through its parts.
+    Trace {
+        name_or_id: String,
+        /// Show at most this many goals.
+        #[arg(long)]
+        limit: Option<usize>,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// The subgraph within N hops of a node.
+    Neighbors {
+        name_or_id: String,
+        /// Hops (0 to 4).
+        #[arg(long, default_value_t = 1)]
+        depth: usize,
+        /// Only edges with this label (repeatable): has_goal, depends_on, issues,
+        /// sets_target, measures, part_of, mentions.
+        #[arg(long = "label", value_name = "LABEL")]
+        labels: Vec<EdgeLabel>,
+        /// Only nodes of this kind (repeatable).
+        #[arg(long = "kind", value_name = "KIND")]
+        kinds: Vec<NodeKind>,
+        /// At most this many nodes.
+        #[arg(long, default_value_t = 500)]
+        limit: usize,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// A shortest path between two nodes (edges followed either way).
+    Path {
+        from: String,
+        to: String,
+        /// Only edges with this label (repeatable).
+        #[arg(long = "label", value_name = "LABEL")]
+        labels: Vec<EdgeLabel>,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Entities by how many goals depend on them, with PageRank.
+    Rank {
+        /// Only entities of this kind: institution, organization, place, document,
+        /// program, person.
+        #[arg(long)]
+        kind: Option<NodeKind>,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Goals that rely on the same entities as a goal, most shared first.
+    #[command(name = "co-dependent")]
+    CoDependent {
+        /// The goal: id or title.
+        goal: String,
+        /// Only shared entities of this kind (repeatable).
+        #[arg(long = "kind", value_name = "KIND")]
+        kinds: Vec<NodeKind>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Serve the HTTP API and the web UI (Ctrl-C stops).
+    Serve(ServeArgs),
     /// Node counts per kind, edge counts per label, documents.
     Stats {
         #[command(flatten)]
@@ -102,6 +172,22 @@ pub enum ExportFormat {
     Graphml,
     /// Neo4j import: CSV files and a Cypher script.
     Neo4j,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = DEFAULT_ADDR, value_name = "ADDR")]
+    pub addr: String,
+    /// Accept uploads from other machines that send `Authorization: Bearer TOKEN`
+    /// (without one, only this machine may upload).
+    #[arg(
+        long,
+        env = "PLANGRAPH_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    pub token: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Args)]
@@ -164,6 +250,90 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
+        Some(Command::Trace {
+            name_or_id,
+            limit,
+            out,
+        }) => {
+            let kg = KnowledgeGraph::open(&cli.data)?;
+            let trace = kg.trace(&name_or_id, limit)?;
+            if out.json {
+                print_json(&trace)?;
+            } else {
+                print_trace(&trace);
+            }
+            Ok(0)
+        }
+        Some(Command::Neighbors {
+            name_or_id,
+            depth,
+            labels,
+            kinds,
+            limit,
+            out,
+        }) => {
+            let kg = KnowledgeGraph::open(&cli.data)?;
+            let sub = kg.neighbors(
+                &name_or_id,
+                &NeighborsRequest {
+                    depth,
+                    labels,
+                    kinds,
+                    limit,
+                },
+            )?;
+            if out.json {
+                print_json(&sub)?;
+            } else {
+                print_subgraph(&sub);
+            }
+            Ok(0)
+        }
+        Some(Command::Path {
+            from,
+            to,
+            labels,
+            out,
+        }) => {
+            let kg = KnowledgeGraph::open(&cli.data)?;
+            let path = kg.path(&from, &to, &labels)?;
+            if out.json {
+                print_json(&path)?;
+            } else {
+                print_path(&path);
+            }
+            Ok(0)
+        }
+        Some(Command::Rank { kind, limit, out }) => {
+            let kg = KnowledgeGraph::open(&cli.data)?;
+            let ranking = kg.rank(kind, limit)?;
+            if out.json {
+                print_json(&ranking)?;
+            } else {
+                print_ranking(&ranking);
+            }
+            Ok(0)
+        }
+        Some(Command::CoDependent {
+            goal,
+            kinds,
+            limit,
+            out,
+        }) => {
+            let kg = KnowledgeGraph::open(&cli.data)?;
+            let co = kg.co_dependent(&goal, &kinds, limit)?;
+            if out.json {
+                print_json(&co)?;
+            } else {
+                print_co_dependence(&co);
+            }
+            Ok(0)
+        }
+        Some(Command::Serve(args)) => {
+            let started = std::time::Instant::now();
+            let kg = KnowledgeGraph::open(&cli.data)?;
+            serve(kg, &args, started)
+        }
         Some(Command::Stats { out }) => {
             let kg = KnowledgeGraph::open(&cli.data)?;
             let stats = kg.stats()?;
@@ -203,8 +373,10 @@ pub fn run(cli: Cli) -> Result<i32> {
     }
 }
 
-/// No command: ingest the bundled seeds when the store is empty, then show what is there.
+/// No command: ingest the bundled seeds when the store is empty, then serve on the default
+/// address.
 fn default_command(data: &Path) -> Result<i32> {
+    let started = std::time::Instant::now();
     let kg = KnowledgeGraph::open(data)?;
     if kg.store().is_empty() {
         let seeds = PathBuf::from(SEEDS_DIR);
@@ -219,13 +391,59 @@ fn default_command(data: &Path) -> Result<i32> {
         } else {
             eprintln!(
                 "the store at {} is empty and there is no {SEEDS_DIR}/ folder here; \
-                 add documents with `plangraph ingest PATH`",
+                 add documents with `plangraph ingest PATH` or upload them in the web UI",
                 data.display()
             );
         }
     }
-    let stats = kg.stats()?;
-    print_json(&stats)?;
+    let args = ServeArgs {
+        addr: DEFAULT_ADDR.to_string(),
+        token: std::env::var("PLANGRAPH_TOKEN").ok(),
+    };
+    serve(kg, &args, started)
+}
+
+/// Serve until Ctrl-C. Logs go to stderr, filtered by `RUST_LOG` (default: info).
+fn serve(kg: KnowledgeGraph, args: &ServeArgs, started: std::time::Instant) -> Result<i32> {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "plangraph=info,tower_http=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("tokio runtime", e))?;
+    let state = crate::http::AppState::new(std::sync::Arc::new(kg), args.token.clone());
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(&args.addr)
+            .await
+            .map_err(|e| Error::io(&args.addr, e))?;
+        let local = listener
+            .local_addr()
+            .map_err(|e| Error::io(&args.addr, e))?;
+        if !local.ip().is_loopback() && state.token.is_none() {
+            eprintln!(
+                "note: listening on {local} without a token: uploads are accepted only from \
+                 this machine (set --token or PLANGRAPH_TOKEN to accept them from others)"
+            );
+        }
+        let shown = if local.ip().is_unspecified() {
+            format!("http://127.0.0.1:{}/", local.port())
+        } else {
+            format!("http://{local}/")
+        };
+        tracing::info!(
+            ms = started.elapsed().as_millis() as u64,
+            "listening on {local}"
+        );
+        println!("plangraph: serving {shown} (Ctrl-C to stop)");
+        let _ = std::io::stdout().flush();
+        crate::http::serve(state, listener, crate::http::shutdown_signal()).await
+    })?;
     Ok(0)
 }
 
@@ -378,4 +596,196 @@ fn print_show(kg: &KnowledgeGraph, view: &crate::query::NodeView) -> Result<()> 
     }
     println!("{t}");
     Ok(())
+}
+
+/// `name (kind)` of a node.
+fn label_of(n: &Node) -> String {
+    format!("{} ({})", n.name, n.kind)
+}
+
+fn print_trace(trace: &Trace) {
+    let e = &trace.entity;
+    println!(
+        "{} {} on {} ({}) {}{}",
+        trace.total,
+        if trace.total == 1 {
+            "goal depends"
+        } else {
+            "goals depend"
+        },
+        e.name,
+        e.kind,
+        e.id,
+        if trace.goals.len() < trace.total {
+            format!(" (showing {})", trace.goals.len())
+        } else {
+            String::new()
+        }
+    );
+    // Grouped by unit and year: one table each.
+    type Group<'a> = ((&'a str, Option<u16>), Vec<&'a crate::graph::TracedGoal>);
+    let mut groups: Vec<Group<'_>> = Vec::new();
+    for g in &trace.goals {
+        let key = (g.unit.as_str(), g.year);
+        match groups.last_mut() {
+            Some((k, list)) if *k == key => list.push(g),
+            _ => groups.push((key, vec![g])),
+        }
+    }
+    for ((unit, year), goals) in groups {
+        println!();
+        println!("{unit} {}", year.map(|y| y.to_string()).unwrap_or_default());
+        let mut t = table(&["category", "no.", "goal", "relation", "via", "evidence"]);
+        for g in goals {
+            let via: Vec<&str> = g.via.iter().map(|v| v.name.as_str()).collect();
+            let relation = match &g.action {
+                Some(a) => format!("{} ({a})", g.relation),
+                None => g.relation.to_string(),
+            };
+            t.add_row(vec![
+                g.category.clone(),
+                g.number.clone(),
+                g.name.clone(),
+                relation,
+                via.join(" → "),
+                g.evidence.clone(),
+            ]);
+        }
+        println!("{t}");
+    }
+}
+
+fn node_names(nodes: &[Node]) -> std::collections::HashMap<&str, &Node> {
+    nodes.iter().map(|n| (n.id.as_str(), n)).collect()
+}
+
+fn print_edges(edges: &[crate::model::Edge], names: &std::collections::HashMap<&str, &Node>) {
+    let name = |id: &str| {
+        names
+            .get(id)
+            .map(|n| label_of(n))
+            .unwrap_or_else(|| id.to_string())
+    };
+    let mut t = table(&["source", "label", "target"]);
+    for e in edges {
+        t.add_row(vec![name(&e.source), e.label.to_string(), name(&e.target)]);
+    }
+    println!("{t}");
+}
+
+fn print_subgraph(sub: &Subgraph) {
+    println!(
+        "{} nodes and {} edges within {} hop{} of {}{}",
+        sub.nodes.len(),
+        sub.edges.len(),
+        sub.depth,
+        if sub.depth == 1 { "" } else { "s" },
+        sub.nodes
+            .first()
+            .map(label_of)
+            .unwrap_or_else(|| sub.center.clone()),
+        if sub.truncated {
+            " (cut short by --limit)"
+        } else {
+            ""
+        }
+    );
+    let mut t = table(&["kind", "name", "id"]);
+    for n in &sub.nodes {
+        t.add_row(vec![n.kind.to_string(), n.name.clone(), n.id.clone()]);
+    }
+    println!("{t}");
+    if !sub.edges.is_empty() {
+        print_edges(&sub.edges, &node_names(&sub.nodes));
+    }
+}
+
+fn print_path(path: &PathResult) {
+    let mut line = String::new();
+    for (i, n) in path.nodes.iter().enumerate() {
+        if i > 0 {
+            let e = &path.edges[i - 1];
+            if e.source == path.nodes[i - 1].id {
+                line.push_str(&format!(" —{}→ ", e.label));
+            } else {
+                line.push_str(&format!(" ←{}— ", e.label));
+            }
+        }
+        line.push_str(&label_of(n));
+    }
+    println!(
+        "{} hop{}: {line}",
+        path.length,
+        if path.length == 1 { "" } else { "s" }
+    );
+    if !path.edges.is_empty() {
+        print_edges(&path.edges, &node_names(&path.nodes));
+    }
+}
+
+fn print_ranking(r: &Ranking) {
+    println!(
+        "{} {}{}",
+        r.total,
+        match r.kind {
+            Some(k) => format!("{k} entities"),
+            None => "entities".to_string(),
+        },
+        if r.entities.len() < r.total {
+            format!(" (showing {})", r.entities.len())
+        } else {
+            String::new()
+        }
+    );
+    let mut t = table(&["#", "name", "kind", "goals", "depends_on", "pagerank"]);
+    for (i, e) in r.entities.iter().enumerate() {
+        t.add_row(vec![
+            (i + 1).to_string(),
+            e.name.clone(),
+            e.kind.to_string(),
+            e.goals.to_string(),
+            e.depends_on.to_string(),
+            format!("{:.5}", e.pagerank),
+        ]);
+    }
+    println!("{t}");
+}
+
+fn print_co_dependence(c: &CoDependence) {
+    let shared: Vec<&str> = c.entities.iter().map(|e| e.name.as_str()).collect();
+    println!(
+        "{} ({}) relies on: {}",
+        c.goal.name,
+        c.goal.id,
+        if shared.is_empty() {
+            "nothing".to_string()
+        } else {
+            shared.join("、")
+        }
+    );
+    println!(
+        "{} {} at least one of them",
+        c.total,
+        if c.total == 1 {
+            "goal shares"
+        } else {
+            "goals share"
+        }
+    );
+    let mut t = table(&[
+        "shared", "unit", "year", "category", "no.", "goal", "entities",
+    ]);
+    for g in &c.goals {
+        let names: Vec<&str> = g.shared.iter().map(|e| e.name.as_str()).collect();
+        t.add_row(vec![
+            g.shared.len().to_string(),
+            g.unit.clone(),
+            g.year.map(|y| y.to_string()).unwrap_or_default(),
+            g.category.clone(),
+            g.number.clone(),
+            g.name.clone(),
+            names.join("、"),
+        ]);
+    }
+    println!("{t}");
 }

@@ -32,6 +32,10 @@ pub enum Error {
         candidates: Vec<String>,
     },
 
+    /// Both nodes exist but no path joins them (within the allowed edge labels).
+    #[error("no path between `{from}` and `{to}`")]
+    NoPath { from: String, to: String },
+
     /// A request parameter is invalid.
     #[error("invalid {param}: {reason}")]
     InvalidParam { param: &'static str, reason: String },
@@ -86,6 +90,7 @@ impl Error {
             Error::Ingest { .. }
                 | Error::NotFound { .. }
                 | Error::Ambiguous { .. }
+                | Error::NoPath { .. }
                 | Error::InvalidParam { .. }
         )
     }

@@ -18,6 +18,8 @@ pub mod cli;
 pub mod corpus;
 pub mod error;
 pub mod extract;
+pub mod graph;
+pub mod http;
 pub mod index;
 pub mod ingest;
 pub mod model;

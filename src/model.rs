@@ -5,12 +5,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
 use std::str::FromStr;
+use utoipa::ToSchema;
 
 /// Free-form properties of a node or edge (`props` in the JSON contract).
 pub type Props = Map<String, Value>;
 
 /// What a node is. Serialised lowercase, as in the interface contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum NodeKind {
     /// The reporting department (市科技局).
@@ -87,7 +90,9 @@ impl FromStr for NodeKind {
 }
 
 /// What an edge says. Serialised snake_case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum EdgeLabel {
     /// unit → goal: the unit set this goal.
@@ -154,12 +159,13 @@ impl FromStr for EdgeLabel {
 }
 
 /// A node: `{"id", "kind", "name", "props"}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Node {
     pub id: String,
     pub kind: NodeKind,
     pub name: String,
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub props: Props,
 }
 
@@ -181,12 +187,14 @@ impl Node {
 
 /// An edge: `{"source", "target", "label", "props"}`. At most one edge per
 /// (source, label, target).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Edge {
     pub source: String,
     pub target: String,
     pub label: EdgeLabel,
+    /// `evidence` (the sentence, document id, offsets) and `action` where there is one.
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub props: Props,
 }
 

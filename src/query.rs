@@ -1,9 +1,11 @@
 //! `KnowledgeGraph`: the one facade the CLI and the HTTP API call. It owns the store (the
 //! source of truth), the text index (kept in step with the store, rebuilt from it when
-//! missing or stale) and the extractor.
+//! missing or stale), the in-memory graph view (built on the first graph query, then
+//! updated with every document write; see [`crate::graph`]) and the extractor.
 
 use crate::error::{Error, Result};
 use crate::extract::{Extractor, GoalTokens, Segmenter, EXTRACTOR_VERSION};
+use crate::graph::{CoDependence, GraphView, HopFilter, PathResult, Ranking, Subgraph, Trace};
 use crate::index::{SearchRequest, SearchResults, TextIndex};
 use crate::ingest::{self, ParsedDocument};
 use crate::model::{self, Edge, EdgeLabel, Node, NodeKind};
@@ -12,10 +14,10 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// What happened to one file of an ingest.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DocumentOutcome {
     pub file: String,
     /// `inserted`, `replaced`, `unchanged` or `failed`.
@@ -52,10 +54,33 @@ pub enum Progress<'a> {
 }
 
 /// A node with its edges (`show`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct NodeView {
     pub node: Node,
     pub edges: Vec<Edge>,
+}
+
+/// One stored document, without what it holds.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DocumentSummary {
+    pub id: String,
+    pub unit: String,
+    pub year: u16,
+    pub title: String,
+    /// How many goals it has.
+    pub goals: usize,
+    /// The path or upload name it was read from.
+    pub source: String,
+    pub layout: String,
+    /// Seconds since the Unix epoch.
+    pub ingested_at: u64,
+}
+
+/// A page of the stored documents.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DocumentList {
+    pub total: usize,
+    pub documents: Vec<DocumentSummary>,
 }
 
 /// The knowledge graph: store, text index and extractor behind one API.
@@ -71,7 +96,41 @@ pub struct NodeView {
 pub struct KnowledgeGraph {
     store: GraphStore,
     index: RwLock<TextIndex>,
+    /// `None` until the first graph query, and after a write the view could not follow.
+    graph: RwLock<Option<GraphView>>,
+    /// Where the view's snapshot lives (`DATA/graph.view`; none for a temporary graph).
+    snapshot: Option<PathBuf>,
+    /// The generation of the snapshot on disk, as far as this process knows; its lock
+    /// serialises saves.
+    saved_generation: Mutex<Option<u64>>,
     extractor: Extractor,
+}
+
+/// The graph view's snapshot file in the data folder.
+pub const GRAPH_SNAPSHOT: &str = "graph.view";
+
+/// What `neighbors` may include.
+#[derive(Debug, Clone)]
+pub struct NeighborsRequest {
+    /// Hops from the node (0 to [`crate::graph::MAX_DEPTH`]).
+    pub depth: usize,
+    /// Only edges with these labels (all when empty).
+    pub labels: Vec<EdgeLabel>,
+    /// Only nodes of these kinds (all when empty).
+    pub kinds: Vec<NodeKind>,
+    /// At most this many nodes.
+    pub limit: usize,
+}
+
+impl Default for NeighborsRequest {
+    fn default() -> Self {
+        NeighborsRequest {
+            depth: 1,
+            labels: Vec::new(),
+            kinds: Vec::new(),
+            limit: 500,
+        }
+    }
 }
 
 impl KnowledgeGraph {
@@ -81,7 +140,7 @@ impl KnowledgeGraph {
         let seg = Segmenter::shared();
         let store = GraphStore::open(&data_dir.join("graph"))?;
         let index = TextIndex::open(&data_dir.join("text"), seg.clone())?;
-        KnowledgeGraph::assemble(store, index, seg)
+        KnowledgeGraph::assemble(store, index, seg, Some(data_dir.join(GRAPH_SNAPSHOT)))
     }
 
     /// A graph in memory and a temporary file (tests, benchmarks).
@@ -89,13 +148,21 @@ impl KnowledgeGraph {
         let seg = Segmenter::shared();
         let store = GraphStore::temporary()?;
         let index = TextIndex::in_memory(seg.clone())?;
-        KnowledgeGraph::assemble(store, index, seg)
+        KnowledgeGraph::assemble(store, index, seg, None)
     }
 
-    fn assemble(store: GraphStore, index: TextIndex, seg: Arc<Segmenter>) -> Result<Self> {
+    fn assemble(
+        store: GraphStore,
+        index: TextIndex,
+        seg: Arc<Segmenter>,
+        snapshot: Option<PathBuf>,
+    ) -> Result<Self> {
         let kg = KnowledgeGraph {
             store,
             index: RwLock::new(index),
+            graph: RwLock::new(None),
+            snapshot,
+            saved_generation: Mutex::new(None),
             extractor: Extractor::new(seg),
         };
         kg.sync_index()?;
@@ -281,7 +348,8 @@ impl KnowledgeGraph {
             error: None,
         };
 
-        if let Some(old) = self.store.document(&doc_id)? {
+        let old = self.store.document(&doc_id)?;
+        if let Some(old) = &old {
             if old.content_hash == hash && old.extractor_version == EXTRACTOR_VERSION {
                 outcome.status = "unchanged".into();
                 return Ok((outcome, self.store.generation()?));
@@ -295,7 +363,7 @@ impl KnowledgeGraph {
             path: path.to_path_buf(),
             source: ingest::IngestError::Internal(panic_message(&panic)),
         })?;
-        let written: WriteOutcome = self.store.write_document(batch.clone())?;
+        let written = self.write_batch(old.as_ref(), &batch)?;
         outcome.status = match written.status {
             WriteStatus::Inserted => "inserted",
             WriteStatus::Replaced => "replaced",
@@ -313,6 +381,24 @@ impl KnowledgeGraph {
             }
         }
         Ok((outcome, written.generation))
+    }
+
+    /// Write one document's batch to the store and bring the graph view along, under the
+    /// view's write lock so no query sees the store and the view disagree.
+    fn write_batch(
+        &self,
+        old: Option<&DocumentRecord>,
+        batch: &DocumentBatch,
+    ) -> Result<WriteOutcome> {
+        let mut graph = self.write_graph();
+        let written = self.store.write_document(batch.clone())?;
+        if let Some(view) = graph.as_mut() {
+            if !matches!(view.apply(&self.store, old, batch, &written), Ok(true)) {
+                // Missed a write, or could not read the store: rebuild on the next query.
+                *graph = None;
+            }
+        }
+        Ok(written)
     }
 
     /// Turn a parsed document into the nodes, edges and aliases it contributes.
@@ -382,8 +468,19 @@ impl KnowledgeGraph {
         self.read_index().search(request)
     }
 
-    /// Find a node by id, name, alias, then by name prefix or substring. Unknown or
-    /// ambiguous names give the closest known names.
+    /// Find a node by id, name, alias, then by name prefix or substring. A name may be
+    /// qualified by its kind (`place:高新区`) to choose between nodes of the same name.
+    /// Unknown names give the closest known names; ambiguous ones list the candidates
+    /// with their kinds and ids (either resolves).
+    ///
+    /// ```no_run
+    /// # let kg = plangraph::query::KnowledgeGraph::temporary()?;
+    /// match kg.resolve("高新") {
+    ///     Ok(node) => println!("{} {}", node.kind, node.id),
+    ///     Err(e) => eprintln!("{e}"), // … did you mean: 高新区, …
+    /// }
+    /// # Ok::<(), plangraph::Error>(())
+    /// ```
     pub fn resolve(&self, name_or_id: &str) -> Result<Node> {
         let q = name_or_id.trim();
         if q.is_empty() {
@@ -395,79 +492,296 @@ impl KnowledgeGraph {
         if let Some(n) = self.store.node(q)? {
             return Ok(n);
         }
+        // `kind:name` narrows the search to one kind.
+        let (kind, q) = match q.split_once(':') {
+            Some((k, rest)) if !rest.trim().is_empty() => match k.parse::<NodeKind>() {
+                Ok(kind) => (Some(kind), rest.trim()),
+                Err(_) => (None, q),
+            },
+            _ => (None, q),
+        };
+        let of_kind = |id: &String| kind.is_none_or(|k| id.starts_with(&format!("{k}:")));
+        let norm = model::normalize_name(q);
+        if norm.is_empty() {
+            return Err(Error::InvalidParam {
+                param: "name",
+                reason: "empty name".into(),
+            });
+        }
+
         let exact = self.store.ids_named(q)?;
-        if let Some(n) = self.pick(q, &exact)? {
+        if let Some(n) = self.pick(q, kind, &exact)? {
             return Ok(n);
         }
-        let norm = model::normalize_name(q);
         let mut prefixed = Vec::new();
-        for r in self.store.names_with_prefix(q).take(50) {
+        for r in self.store.names_with_prefix(q).take(200) {
             prefixed.push(r?.1);
         }
-        prefixed.dedup();
-        if let Some(n) = self.pick(q, &prefixed)? {
+        if let Some(n) = self.pick(q, kind, &unique(prefixed))? {
             return Ok(n);
         }
-        let mut containing: Vec<(String, String)> = Vec::new();
+        let mut containing = Vec::new();
         for r in self.store.names_with_prefix("") {
             let (name, id) = r?;
-            if name.contains(&norm) && !containing.iter().any(|(_, i)| *i == id) {
-                containing.push((name, id));
+            if name.contains(&norm) && of_kind(&id) {
+                containing.push(id);
             }
         }
-        let ids: Vec<String> = containing.iter().map(|(_, id)| id.clone()).collect();
-        if let Some(n) = self.pick(q, &ids)? {
+        if let Some(n) = self.pick(q, kind, &unique(containing))? {
             return Ok(n);
         }
         Err(Error::NotFound {
-            name: q.to_string(),
+            name: name_or_id.trim().to_string(),
             suggestions: self.suggest(&norm)?,
         })
     }
 
-    /// One candidate: that node. Several: ambiguous. None: `None`.
-    fn pick(&self, q: &str, ids: &[String]) -> Result<Option<Node>> {
-        match ids {
-            [] => Ok(None),
-            [id] => self.store.node(id),
-            many => {
-                // Prefer a single entity over goals with the same title.
-                let mut nodes = Vec::new();
-                for id in many {
-                    if let Some(n) = self.store.node(id)? {
-                        nodes.push(n);
-                    }
+    /// One candidate (of `kind`, when given): that node. Several: ambiguous, unless exactly
+    /// one is an entity (an entity wins over goals of the same title). None: `None`.
+    fn pick(&self, q: &str, kind: Option<NodeKind>, ids: &[String]) -> Result<Option<Node>> {
+        let mut nodes = Vec::new();
+        for id in ids.iter().take(200) {
+            if let Some(n) = self.store.node(id)? {
+                if kind.is_none_or(|k| n.kind == k) {
+                    nodes.push(n);
                 }
+            }
+        }
+        match nodes.len() {
+            0 => Ok(None),
+            1 => Ok(nodes.pop()),
+            _ => {
                 let entities: Vec<&Node> = nodes.iter().filter(|n| n.kind.is_entity()).collect();
                 if entities.len() == 1 {
                     return Ok(Some(entities[0].clone()));
                 }
+                // Entities first, then by name.
+                nodes.sort_by(|a, b| {
+                    b.kind
+                        .is_entity()
+                        .cmp(&a.kind.is_entity())
+                        .then_with(|| a.name.chars().count().cmp(&b.name.chars().count()))
+                        .then_with(|| a.name.cmp(&b.name))
+                });
                 Err(Error::Ambiguous {
                     name: q.to_string(),
-                    candidates: nodes
-                        .iter()
-                        .take(10)
-                        .map(|n| format!("{} ({}, {})", n.name, n.kind, n.id))
-                        .collect(),
+                    candidates: nodes.iter().take(10).map(describe_candidate).collect(),
                 })
             }
         }
     }
 
-    /// Known names closest to `norm`: sharing the most characters, shortest first.
+    /// Known names closest to `norm`: sharing the most character pairs and characters,
+    /// shortest first.
     fn suggest(&self, norm: &str) -> Result<Vec<String>> {
         let want: Vec<char> = norm.chars().collect();
+        let pairs: Vec<[char; 2]> = want.windows(2).map(|w| [w[0], w[1]]).collect();
         let mut scored: Vec<(usize, usize, String)> = Vec::new();
         for r in self.store.names_with_prefix("") {
             let (name, _) = r?;
             let shared = want.iter().filter(|c| name.contains(**c)).count();
-            if shared * 2 >= want.len().max(1) {
-                scored.push((shared, name.chars().count(), name));
+            if shared * 2 < want.len().max(1) {
+                continue;
             }
+            let chars: Vec<char> = name.chars().collect();
+            let shared_pairs = pairs
+                .iter()
+                .filter(|p| chars.windows(2).any(|w| w == p.as_slice()))
+                .count();
+            scored.push((shared_pairs * 2 + shared, chars.len(), name));
         }
         scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
         scored.dedup_by(|a, b| a.2 == b.2);
         Ok(scored.into_iter().take(5).map(|s| s.2).collect())
+    }
+
+    /// Run `f` on the graph view, building it first when there is none or when the store
+    /// moved on without it (a write behind the facade). Holds the view's read lock while
+    /// `f` runs, so `f` sees no half-applied document.
+    fn with_graph<T>(&self, f: impl FnOnce(&GraphView) -> Result<T>) -> Result<T> {
+        {
+            let guard = self.read_graph();
+            if let Some(view) = guard.as_ref() {
+                if view.generation() == self.store.generation()? {
+                    return f(view);
+                }
+            }
+        }
+        let mut guard = self.write_graph();
+        let generation = self.store.generation()?;
+        if guard.as_ref().is_none_or(|v| v.generation() != generation) {
+            *guard = Some(self.load_or_build_view()?);
+        }
+        let view = guard.as_ref().expect("built above");
+        f(view)
+    }
+
+    /// The snapshot when it matches the store, else a build from the store (then saved).
+    fn load_or_build_view(&self) -> Result<GraphView> {
+        if let Some(path) = &self.snapshot {
+            if let Some(view) = GraphView::load(path, &self.store) {
+                *self.lock_saved() = Some(view.generation());
+                return Ok(view);
+            }
+        }
+        let view = GraphView::build(&self.store)?;
+        self.save_view(&view);
+        Ok(view)
+    }
+
+    /// Save the view's snapshot unless the one on disk is already of its generation.
+    /// Failing to save costs only a slower next start: logged, not returned.
+    fn save_view(&self, view: &GraphView) -> bool {
+        let Some(path) = &self.snapshot else {
+            return false;
+        };
+        let mut saved = self.lock_saved();
+        if *saved == Some(view.generation()) {
+            return false;
+        }
+        match view.save(path) {
+            Ok(()) => {
+                *saved = Some(view.generation());
+                true
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "could not save the graph view snapshot");
+                false
+            }
+        }
+    }
+
+    fn lock_saved(&self) -> std::sync::MutexGuard<'_, Option<u64>> {
+        self.saved_generation
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Build the graph view now (a server does this at start-up, so the first query does
+    /// not wait), from its snapshot when that is current. Returns the number of nodes and
+    /// edges in it.
+    pub fn warm_graph(&self) -> Result<(usize, usize)> {
+        self.with_graph(|v| Ok((v.node_count(), v.edge_count())))
+    }
+
+    /// Save the graph view's snapshot if documents were added since the last one, so the
+    /// next start reads it instead of scanning the store. A server calls this when it
+    /// stops. Returns whether it wrote one.
+    pub fn save_graph(&self) -> Result<bool> {
+        let guard = self.read_graph();
+        match guard.as_ref() {
+            Some(view) if view.generation() == self.store.generation()? => Ok(self.save_view(view)),
+            _ => Ok(false),
+        }
+    }
+
+    /// Which goals depend on an entity: along `depends_on`, `issues`, `mentions`, through
+    /// a target's `measures`, and through everything that is `part_of` it. Each goal comes
+    /// with its path (edges from the goal to the entity) and evidence sentence, sorted by
+    /// unit, year, category and number; `limit` keeps the first goals (`total` counts all).
+    ///
+    /// ```no_run
+    /// # let kg = plangraph::query::KnowledgeGraph::temporary()?;
+    /// let trace = kg.trace("中科院", None)?;
+    /// for g in &trace.goals {
+    ///     println!("{} {} {}: {} ({})", g.unit, g.year.unwrap_or(0), g.number, g.name, g.evidence);
+    /// }
+    /// # Ok::<(), plangraph::Error>(())
+    /// ```
+    pub fn trace(&self, name_or_id: &str, limit: Option<usize>) -> Result<Trace> {
+        let entity = self.resolve(name_or_id)?;
+        self.with_graph(|v| v.trace(&self.store, entity, limit))
+    }
+
+    /// The subgraph within `request.depth` hops of a node, edges followed either way.
+    ///
+    /// ```no_run
+    /// # use plangraph::query::{KnowledgeGraph, NeighborsRequest};
+    /// # let kg = KnowledgeGraph::temporary()?;
+    /// let sub = kg.neighbors("高新区", &NeighborsRequest { depth: 2, ..Default::default() })?;
+    /// println!("{} nodes, {} edges", sub.nodes.len(), sub.edges.len());
+    /// # Ok::<(), plangraph::Error>(())
+    /// ```
+    pub fn neighbors(&self, name_or_id: &str, request: &NeighborsRequest) -> Result<Subgraph> {
+        if request.depth > crate::graph::MAX_DEPTH {
+            return Err(Error::InvalidParam {
+                param: "depth",
+                reason: format!(
+                    "{} is too deep (at most {})",
+                    request.depth,
+                    crate::graph::MAX_DEPTH
+                ),
+            });
+        }
+        if request.limit == 0 {
+            return Err(Error::InvalidParam {
+                param: "limit",
+                reason: "must be at least 1".into(),
+            });
+        }
+        let center = self.resolve(name_or_id)?;
+        let filter = HopFilter {
+            labels: &request.labels,
+            kinds: &request.kinds,
+            limit: request.limit,
+        };
+        self.with_graph(|v| v.neighbors(&self.store, center, request.depth, &filter))
+    }
+
+    /// A shortest path between two nodes, edges followed either way (only `labels`, when
+    /// given). [`Error::NoPath`] when none joins them.
+    ///
+    /// ```no_run
+    /// # let kg = plangraph::query::KnowledgeGraph::temporary()?;
+    /// let p = kg.path("国家超级计算中心", "中德青年科学院", &[])?;
+    /// println!("{} hops", p.length);
+    /// # Ok::<(), plangraph::Error>(())
+    /// ```
+    pub fn path(&self, from: &str, to: &str, labels: &[EdgeLabel]) -> Result<PathResult> {
+        let a = self.resolve(from)?;
+        let b = self.resolve(to)?;
+        self.with_graph(|v| v.path(&self.store, a, b, labels))
+    }
+
+    /// Entities (of one kind, or all) by how many goals depend on them, with PageRank.
+    ///
+    /// ```no_run
+    /// # let kg = plangraph::query::KnowledgeGraph::temporary()?;
+    /// let r = kg.rank(Some(plangraph::NodeKind::Institution), 10)?;
+    /// for e in &r.entities { println!("{} {} {:.4}", e.name, e.goals, e.pagerank); }
+    /// # Ok::<(), plangraph::Error>(())
+    /// ```
+    pub fn rank(&self, kind: Option<NodeKind>, limit: usize) -> Result<Ranking> {
+        if kind.is_some_and(|k| !k.is_entity()) {
+            return Err(Error::InvalidParam {
+                param: "kind",
+                reason: format!(
+                    "{} is not an entity kind (rank lists institution, organization, place, \
+                     document, program or person)",
+                    kind.expect("checked")
+                ),
+            });
+        }
+        self.with_graph(|v| v.rank(&self.store, kind, limit))
+    }
+
+    /// Goals that rely on the same entities as a goal (of `kinds`, or any), most shared
+    /// first.
+    ///
+    /// ```no_run
+    /// # let kg = plangraph::query::KnowledgeGraph::temporary()?;
+    /// let c = kg.co_dependent("强化科技人才引进培养", &[], 20)?;
+    /// for g in &c.goals { println!("{} shares {}", g.name, g.shared.len()); }
+    /// # Ok::<(), plangraph::Error>(())
+    /// ```
+    pub fn co_dependent(
+        &self,
+        goal: &str,
+        kinds: &[NodeKind],
+        limit: usize,
+    ) -> Result<CoDependence> {
+        let goal = self.resolve(goal)?;
+        self.with_graph(|v| v.co_dependent(&self.store, goal, kinds, limit))
     }
 
     /// One node with all its edges, outgoing first.
@@ -476,6 +790,28 @@ impl KnowledgeGraph {
         let mut edges = self.store.edges_out(&node.id, None)?;
         edges.extend(self.store.edges_in(&node.id, None)?);
         Ok(NodeView { node, edges })
+    }
+
+    /// The stored documents in id order, `limit` of them after skipping `offset`.
+    pub fn documents(&self, offset: usize, limit: usize) -> Result<DocumentList> {
+        let mut documents = Vec::new();
+        for r in self.store.documents().skip(offset).take(limit) {
+            let d = r?;
+            documents.push(DocumentSummary {
+                goals: d.goals.len(),
+                id: d.id,
+                unit: d.unit,
+                year: d.year,
+                title: d.title,
+                source: d.source,
+                layout: d.layout,
+                ingested_at: d.ingested_at,
+            });
+        }
+        Ok(DocumentList {
+            total: self.store.document_count(),
+            documents,
+        })
     }
 
     pub fn stats(&self) -> Result<Stats> {
@@ -501,12 +837,45 @@ impl KnowledgeGraph {
         Ok(())
     }
 
-    fn read_index(&self) -> std::sync::RwLockReadGuard<'_, TextIndex> {
+    fn read_index(&self) -> RwLockReadGuard<'_, TextIndex> {
         self.index.read().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn write_index(&self) -> std::sync::RwLockWriteGuard<'_, TextIndex> {
+    fn write_index(&self) -> RwLockWriteGuard<'_, TextIndex> {
         self.index.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn read_graph(&self) -> RwLockReadGuard<'_, Option<GraphView>> {
+        self.graph.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn write_graph(&self) -> RwLockWriteGuard<'_, Option<GraphView>> {
+        self.graph.write().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Ids in first-seen order, each once.
+fn unique(ids: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    ids.into_iter()
+        .filter(|id| seen.insert(id.clone()))
+        .collect()
+}
+
+/// `name (kind, id)`, with the unit and year for a goal: how an ambiguous name's
+/// candidates are listed (the id, or `kind:name`, resolves each).
+fn describe_candidate(n: &Node) -> String {
+    match n.kind {
+        NodeKind::Goal => {
+            let unit = n.prop_str("unit").unwrap_or("");
+            let year = match n.props.get("year") {
+                Some(Value::Number(y)) => y.to_string(),
+                Some(Value::String(y)) => y.clone(),
+                _ => String::new(),
+            };
+            format!("{} (goal, {unit} {year}, {})", n.name, n.id)
+        }
+        k => format!("{} ({k}, {})", n.name, n.id),
     }
 }
 

@@ -40,6 +40,18 @@ pub fn parse_edge(key: &[u8]) -> Option<(String, EdgeLabel, String)> {
     Some((first.to_string(), label, second.to_string()))
 }
 
+/// Split an edge key into (first, label, second) without copying.
+pub fn parse_edge_ref(key: &[u8]) -> Option<(&str, EdgeLabel, &str)> {
+    let mut parts = key.splitn(3, |b| *b == SEP);
+    let first = std::str::from_utf8(parts.next()?).ok()?;
+    let label_bytes = parts.next()?;
+    let label = EdgeLabel::ALL
+        .into_iter()
+        .find(|l| l.as_str().as_bytes() == label_bytes)?;
+    let second = std::str::from_utf8(parts.next()?).ok()?;
+    Some((first, label, second))
+}
+
 /// `names:v1` key: normalised name \0 node id.
 pub fn name(normalized: &str, id: &str) -> Vec<u8> {
     let mut k = Vec::with_capacity(normalized.len() + id.len() + 1);

@@ -108,7 +108,7 @@ pub struct WriteOutcome {
 }
 
 /// Counts for `stats`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Stats {
     pub nodes: BTreeMap<String, u64>,
     pub edges: BTreeMap<String, u64>,
@@ -474,6 +474,15 @@ impl GraphStore {
             .transpose()
     }
 
+    /// Some fields of a node: `T` is any `Deserialize` shape of the node's JSON (fields it
+    /// does not name are skipped, not copied).
+    pub fn node_part<T: serde::de::DeserializeOwned>(&self, id: &str) -> Result<Option<T>> {
+        self.nodes
+            .get(id.as_bytes())?
+            .map(|v| decode(T_NODES, &v))
+            .transpose()
+    }
+
     pub fn nodes(&self) -> impl Iterator<Item = Result<Node>> + '_ {
         self.nodes.iter().map(|r| {
             r.map_err(Error::from)
@@ -522,6 +531,62 @@ impl GraphStore {
                 })
             })
             .collect()
+    }
+
+    /// One edge by its identity, with its props.
+    pub fn edge(&self, source: &str, label: EdgeLabel, target: &str) -> Result<Option<Edge>> {
+        self.out
+            .get(keys::edge(source, label, target))?
+            .map(|v| {
+                Ok(Edge {
+                    source: source.to_string(),
+                    target: target.to_string(),
+                    label,
+                    props: decode(T_OUT, &v)?,
+                })
+            })
+            .transpose()
+    }
+
+    /// Call `f(source, label, target)` for every edge, in (target, label, source) order,
+    /// without decoding props or copying ids. For building in-memory views.
+    pub fn for_each_edge_key(&self, mut f: impl FnMut(&str, EdgeLabel, &str)) -> Result<()> {
+        for r in self.inn.iter() {
+            let (k, _) = r?;
+            let (target, label, source) = keys::parse_edge_ref(&k).ok_or(Error::Corrupt {
+                tree: T_IN,
+                reason: "bad edge key".into(),
+            })?;
+            f(source, label, target);
+        }
+        Ok(())
+    }
+
+    /// Every edge's identity without its props (no value is decoded), in (target, label,
+    /// source) order.
+    pub fn edge_keys(&self) -> impl Iterator<Item = Result<EdgeKey>> + '_ {
+        self.inn.iter().map(|r| {
+            let (k, _) = r?;
+            let (target, label, source) = keys::parse_edge_ref(&k).ok_or(Error::Corrupt {
+                tree: T_IN,
+                reason: "bad edge key".into(),
+            })?;
+            Ok((source.to_string(), label, target.to_string()))
+        })
+    }
+
+    /// Every node's id and kind, decoding only those two fields. For building views.
+    pub fn node_kinds(&self) -> impl Iterator<Item = Result<(String, NodeKind)>> + '_ {
+        #[derive(Deserialize)]
+        struct IdKind {
+            id: String,
+            kind: NodeKind,
+        }
+        self.nodes.iter().map(|r| {
+            let (_, v) = r?;
+            let n: IdKind = decode(T_NODES, &v)?;
+            Ok((n.id, n.kind))
+        })
     }
 
     /// Ids of nodes whose name or alias normalises to `name` exactly.

@@ -3,6 +3,8 @@
 mod common;
 mod crash;
 mod extract;
+mod graph;
+mod http;
 mod ingest;
 mod pipeline;
 mod search;
