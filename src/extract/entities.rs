@@ -127,7 +127,7 @@ impl Ctx<'_, '_> {
     }
 
     /// Grows a name leftwards from token `first` (included).
-    fn grow_left(&self, first: usize, allow_conj: bool) -> Grow {
+    fn grow_left(&self, first: usize, allow_conj: bool, gov: bool) -> Grow {
         let s = self.sent;
         let toks = &s.toks;
         let mut g = Grow {
@@ -203,9 +203,11 @@ impl Ctx<'_, '_> {
                             && r.class == TokClass::Word
                             && self.includable(i - 1)
                         {
-                            let l = self.grow_left(i - 1, false);
+                            let l = self.grow_left(i - 1, false, false);
                             let lt = &toks[s.tok_at(l.start)];
-                            if lt.strong && l.stop != Stop::Level {
+                            if (lt.strong || (gov && self.ministry_like(l.start, i, first)))
+                                && l.stop != Stop::Level
+                            {
                                 g.start = l.start;
                                 g.stop = l.stop;
                                 g.quote |= l.quote;
@@ -239,6 +241,20 @@ impl Ctx<'_, '_> {
         g
     }
 
+    /// A government body's name with 和 (工业和信息化部, 市文化和旅游局): before the
+    /// conjunction at token `conj`, one word of two to four characters (after 市/省/区/县/
+    /// 国家) starting at character `start`; after it, at most two words and the suffix
+    /// token `suffix`.
+    fn ministry_like(&self, start: usize, conj: usize, suffix: usize) -> bool {
+        let toks = &self.sent.toks;
+        let mut i = self.sent.tok_at(start);
+        if matches!(toks[i].word, "市" | "省" | "区" | "县" | "国家") {
+            i += 1;
+        }
+        let w = &toks[i];
+        i + 1 == conj && (2..=4).contains(&(w.e - w.s)) && !w.verbish && suffix - conj <= 3
+    }
+
     /// A bracketed place after a name: 山东产业技术研究院（青岛）, 中国石油大学（华东）.
     fn trailing_place(&self, e: usize) -> Option<usize> {
         let s = self.sent;
@@ -269,11 +285,26 @@ impl Ctx<'_, '_> {
         let s = self.sent;
         let lex = self.lex;
         let mut hits: Vec<(usize, usize, &'static Anchor)> = Vec::new();
+        // places whose first word jieba does not tag as a place (即墨|区, 市南区/n): kept
+        // only when they stand in a list next to a place
+        let mut weak: Vec<(usize, usize, &'static Anchor)> = Vec::new();
         for (ti, t) in s.toks.iter().enumerate() {
-            if t.class != TokClass::Word || self.tok_taken(ti) {
+            if self.tok_taken(ti) {
                 continue;
             }
-            let e = t.e;
+            if t.class != TokClass::Word {
+                // an abbreviation suffix jieba tags as a function word (能源|所/c)
+                if t.class == TokClass::Stop && t.e - t.s == 1 {
+                    if let Some(a) = lex.anchors.get(t.word).filter(|a| a.abbr) {
+                        if let Some(st) = self.abbr_start(ti, t.s) {
+                            hits.push((st, t.e, a));
+                        }
+                    }
+                }
+                continue;
+            }
+            // the suffix may end before a word jieba wrote onto it (基金|项目)
+            let e = self.suffix_end(ti);
             let last = s.chars[e - 1];
             let maybe = lex.anchor_last1.contains(&last)
                 || (e >= 2 && lex.anchor_last2.may_contain(pair_key(s.chars[e - 2], last)));
@@ -291,11 +322,29 @@ impl Ctx<'_, '_> {
                 }
                 let tlen = t.e - t.s;
                 if a.ns {
-                    if let Some(ps) = self.place_start(ti, a) {
+                    if e != t.e {
+                        break;
+                    }
+                    if let Some(ps) = self.place_start(ti) {
+                        hits.push((ps, e, a));
+                    } else if let Some(ps) = self.weak_place_start(ti) {
+                        weak.push((ps, e, a));
+                    }
+                } else if a.abbr {
+                    if let Some(ps) = self.abbr_start(ti, st) {
                         hits.push((ps, e, a));
                     }
                 } else if a.token {
-                    if tlen >= 2 && !self.ends_with_false_anchor(ti) {
+                    // 市科技局; a one-character token (市|卫生|健康|委) only after a word,
+                    // checked again once the name is grown
+                    let after_word = tlen == 1
+                        && ti > 0
+                        && s.toks[ti - 1].class == TokClass::Word
+                        && s.toks[ti - 1].e - s.toks[ti - 1].s >= 2
+                        && !s.toks[ti - 1].verbish
+                        && !self.tok_taken(ti - 1);
+                    let whole = tlen >= 2 && !self.ends_with_false_anchor(ti) && t.tag != "v";
+                    if whole || after_word {
                         hits.push((st, e, a));
                     }
                 } else if !self.ends_with_false_anchor(ti) {
@@ -304,6 +353,7 @@ impl Ctx<'_, '_> {
                 break;
             }
         }
+        self.list_places(&mut hits, weak);
         // an anchor inside a longer one (中心 in 中心支行) is no anchor
         let keep: Vec<bool> = hits
             .iter()
@@ -316,6 +366,67 @@ impl Ctx<'_, '_> {
         let mut k = keep.into_iter();
         hits.retain(|_| k.next().unwrap_or(true));
         hits
+    }
+
+    /// Where a name suffix can end in token `ti`: its end, or before a word jieba joined
+    /// to the suffix (基金项目).
+    fn suffix_end(&self, ti: usize) -> usize {
+        let t = &self.sent.toks[ti];
+        let n = t.e - t.s;
+        if n >= 4 && self.lex.token_tail.contains(self.sent.slice(t.e - 2, t.e)) {
+            t.e - 2
+        } else {
+            t.e
+        }
+    }
+
+    /// A place or a known name that can open an abbreviation (青岛|能源所, 中科院|海洋所).
+    fn abbr_head(&self, i: usize) -> bool {
+        let t = &self.sent.toks[i];
+        t.class == TokClass::Word
+            && !self.tok_taken(i)
+            && t.flags & flag::WEAK_PLACE == 0
+            && (t.flags & (flag::PLACE_WORD | flag::KNOWN_NAME) != 0 || t.tag == "ns")
+    }
+
+    /// Start of an abbreviated institute name ending in the one-character suffix at `st`
+    /// (青岛能源所, 中科院海洋所): a place or known name, a two-character field, the
+    /// suffix, then punctuation, 等, a conjunction or the end of the sentence.
+    fn abbr_start(&self, ti: usize, st: usize) -> Option<usize> {
+        let s = self.sent;
+        let toks = &s.toks;
+        let t = &toks[ti];
+        let after_ok = match toks.get(ti + 1) {
+            None => true,
+            Some(n) => {
+                matches!(n.class, TokClass::Punct(_) | TokClass::Conj)
+                    || matches!(n.word, "等" | "及" | "以及")
+            }
+        };
+        if !after_ok || self.ends_with_false_anchor(ti) {
+            return None;
+        }
+        let field_ok = |f: &super::sentences::Tok| {
+            f.class == TokClass::Word
+                && !f.verbish
+                && f.flags & flag::LEVEL == 0
+                && s.chars[f.s..f.e]
+                    .iter()
+                    .all(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+        };
+        if st == t.s && t.e - t.s == 1 {
+            // 青岛|能源|所
+            if ti < 2 || self.tok_taken(ti - 1) {
+                return None;
+            }
+            let f = &toks[ti - 1];
+            (f.e - f.s == 2 && field_ok(f) && self.abbr_head(ti - 2)).then_some(toks[ti - 2].s)
+        } else if st == t.s + 2 && t.e - t.s == 3 {
+            // 青岛|海洋所
+            (ti >= 1 && field_ok(t) && self.abbr_head(ti - 1)).then_some(toks[ti - 1].s)
+        } else {
+            None
+        }
     }
 
     /// Does a name suffix or a known name end at character `e`?
@@ -337,7 +448,7 @@ impl Ctx<'_, '_> {
     }
 
     /// Start of a place named by a one-character suffix: 青岛市 (one ns token) or 即墨/区.
-    fn place_start(&self, ti: usize, _a: &Anchor) -> Option<usize> {
+    fn place_start(&self, ti: usize) -> Option<usize> {
         let s = self.sent;
         let lex = self.lex;
         let t = &s.toks[ti];
@@ -363,19 +474,101 @@ impl Ctx<'_, '_> {
         None
     }
 
+    /// Start of what may be a place although jieba does not tag it as one: a
+    /// two-character word and a one-character suffix (即墨/v 区), or a three-character
+    /// token (市南区/n). Only kept in a list next to a place ([`Ctx::list_places`]).
+    fn weak_place_start(&self, ti: usize) -> Option<usize> {
+        let s = self.sent;
+        let t = &s.toks[ti];
+        let lex = self.lex;
+        let han = |a: usize, b: usize| {
+            s.chars[a..b]
+                .iter()
+                .all(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+        };
+        let plain = |t: &super::sentences::Tok| {
+            t.class == TokClass::Word
+                && t.flags & flag::WEAK_PLACE == 0
+                && !lex.false_anchor.contains(t.word)
+        };
+        match t.e - t.s {
+            1 if ti > 0 => {
+                let p = &s.toks[ti - 1];
+                (plain(p) && p.e - p.s == 2 && han(p.s, p.e) && !self.tok_taken(ti - 1))
+                    .then_some(p.s)
+            }
+            3 => (plain(t) && han(t.s, t.e)).then_some(t.s),
+            _ => None,
+        }
+    }
+
+    /// Keeps the weak places that stand in a 、 list next to a place (西海岸新区、即墨区、
+    /// 胶州市), repeatedly, so that a run of them next to one place is kept.
+    fn list_places(
+        &self,
+        hits: &mut Vec<(usize, usize, &'static Anchor)>,
+        mut weak: Vec<(usize, usize, &'static Anchor)>,
+    ) {
+        let s = self.sent;
+        let toks = &s.toks;
+        let place_ends = |hits: &[(usize, usize, &'static Anchor)], e: usize| {
+            hits.iter()
+                .any(|&(_, he, a)| he == e && a.kind == NodeKind::Place)
+        };
+        // a place in the list item that starts at character `b`
+        let place_in = |hits: &[(usize, usize, &'static Anchor)], b: usize, e: usize| {
+            hits.iter()
+                .any(|&(hs, he, a)| b <= hs && he <= e && a.kind == NodeKind::Place)
+        };
+        // the end of the list item that starts at character `b`
+        let item_end = |b: usize| {
+            let mut i = s.tok_at(b);
+            let mut e = b;
+            while i < toks.len() && toks[i].class == TokClass::Word && !self.tok_taken(i) {
+                e = toks[i].e;
+                i += 1;
+            }
+            e
+        };
+        loop {
+            let before = weak.len();
+            weak.retain(|&(ws, we, a)| {
+                let prev = ws >= 2 && s.chars[ws - 1] == '、' && place_ends(hits, ws - 1);
+                let next = we + 1 < s.len()
+                    && s.chars[we] == '、'
+                    && place_in(hits, we + 1, item_end(we + 1));
+                if prev || next {
+                    hits.push((ws, we, a));
+                    false
+                } else {
+                    true
+                }
+            });
+            if weak.is_empty() || weak.len() == before {
+                break;
+            }
+        }
+    }
+
     fn anchor_cands(&self, out: &mut Vec<Cand>) -> Vec<(usize, usize, &'static Anchor)> {
         let s = self.sent;
         let hits = self.anchor_hits();
         for &(hs, he, a) in &hits {
             // a city or district right before a noun modifies it (青岛市职工…): not a
-            // place of its own
+            // place of its own, unless the noun is a verbal one that ends the clause
+            // (崂山区建设。)
             if a.ns && he < s.len() {
-                let n = &s.toks[s.tok_at(he)];
-                if n.class == TokClass::Word && !n.verbish && !self.taken[n.s] {
+                let ni = s.tok_at(he);
+                let n = &s.toks[ni];
+                let predicate = n.tag == "vn"
+                    && (ni + 1 == s.toks.len()
+                        || s.is_clause_break(ni + 1)
+                        || matches!(s.toks[ni + 1].class, TokClass::Punct('、' | '。')));
+                if n.class == TokClass::Word && !n.verbish && !self.taken[n.s] && !predicate {
                     continue;
                 }
             }
-            let (start, grow) = if a.ns {
+            let (start, grow) = if a.fixed() {
                 (
                     hs,
                     Grow {
@@ -388,10 +581,10 @@ impl Ctx<'_, '_> {
                     },
                 )
             } else {
-                let g = self.grow_left(s.tok_at(hs), true);
+                let g = self.grow_left(s.tok_at(hs), true, a.gov);
                 (g.start, g)
             };
-            let end = if a.kind == NodeKind::Program || a.ns {
+            let end = if a.kind == NodeKind::Program || a.fixed() {
                 he
             } else {
                 self.trailing_place(he).unwrap_or(he)
@@ -399,7 +592,7 @@ impl Ctx<'_, '_> {
             out.push(Cand {
                 start,
                 end,
-                anchor_s: if a.ns { he - 1 } else { hs },
+                anchor_s: if a.fixed() { he - 1 } else { hs },
                 anchor_e: he,
                 kind: a.kind,
                 subtype: a.subtype,
@@ -547,18 +740,29 @@ impl Ctx<'_, '_> {
             let mut items: Vec<(usize, usize)> = Vec::new();
             let mut j = i; // exclusive right end (token index)
             loop {
-                let mut k = j;
-                while k > 0 {
-                    let t = &toks[k - 1];
-                    if t.class != TokClass::Word
-                        || self.tok_taken(k - 1)
-                        || t.tag.starts_with('v')
-                        || t.verbish
-                    {
-                        break;
-                    }
-                    k -= 1;
+                let mut k0 = j;
+                while k0 > 0 && toks[k0 - 1].class == TokClass::Word && !self.tok_taken(k0 - 1) {
+                    k0 -= 1;
                 }
+                let verbish = |t: &super::sentences::Tok| t.tag.starts_with('v') || t.verbish;
+                // an item between 、 and 、 (or 等) is whole even where jieba reads a verb
+                // (特/d 来电/v), if it looks like a name: a proper noun, an unknown word or
+                // a single character among its words (成果转化 is none of these)
+                let between = k0 > 0 && matches!(toks[k0 - 1].class, TokClass::Punct('、'));
+                let name_like = toks[k0..j].iter().any(|t| {
+                    t.strong
+                        || t.e - t.s == 1
+                        || matches!(t.tag, "nz" | "nt" | "nr" | "ns" | "x" | "eng")
+                });
+                let k = if between && name_like {
+                    k0
+                } else {
+                    let mut k = j;
+                    while k > k0 && !verbish(&toks[k - 1]) {
+                        k -= 1;
+                    }
+                    k
+                };
                 if k == j {
                     break;
                 }
@@ -632,7 +836,7 @@ impl Ctx<'_, '_> {
             c.class = true;
             return;
         }
-        if a.ns {
+        if a.fixed() {
             c.named = true;
             return;
         }
@@ -663,15 +867,48 @@ impl Ctx<'_, '_> {
             ti += 1;
         }
         let head = s.slice(core, c.anchor_e);
-        // 山东省重点实验室, 国家实验室: classes; 青岛大学, 青岛港集团: names
+        // 山东省重点实验室, 国家实验室: classes; 青岛大学, 青岛港集团: names; a government
+        // body after a place or 市/省/区/县 is that place's own (市中级人民法院)
         let bare = c.anchor_e - core == a.chars;
-        if (lex.generic.contains(head) && !(bare && proper))
-            || lex.generic.contains(s.slice(ms, c.anchor_e))
+        let gov_of_place = a.gov && core > ms;
+        if !gov_of_place
+            && ((lex.generic.contains(head) && !(bare && proper))
+                || lex.generic.contains(s.slice(ms, c.anchor_e)))
         {
             c.class = true;
             return;
         }
+        // a body of the city, province or district itself (市疾控中心, 市科学技术协会)
+        let first = &s.toks[s.tok_at(ms)];
+        if !a.zone
+            && !a.strong
+            && a.kind != NodeKind::Program
+            && first.e == core
+            && matches!(first.word, "市" | "省" | "区" | "县")
+        {
+            c.named = true;
+            return;
+        }
         if a.gov {
+            // a one-character suffix written apart (市|卫生|健康|委) names a body only after
+            // a place or 市/省/区/县/国家, inside a name with 和, or in a long name
+            let at = &s.toks[s.tok_at(c.anchor_s)];
+            // …and a one-character suffix needs two characters before it (领办 is a verb)
+            if a.token && c.anchor_e - ms < 3 {
+                c.class = true;
+                return;
+            }
+            if a.token && at.e - at.s == 1 {
+                let first = &s.toks[s.tok_at(ms)];
+                let ok = c.grow.conj
+                    || first.strong
+                    || matches!(first.word, "市" | "省" | "区" | "县" | "国家")
+                    || c.anchor_e - ms >= 5;
+                if !ok {
+                    c.class = true;
+                    return;
+                }
+            }
             c.named = true;
             return;
         }

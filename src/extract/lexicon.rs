@@ -63,6 +63,16 @@ pub struct Anchor {
     pub zone: bool,
     /// A legal form (…有限公司): what it ends is a registered name.
     pub legal: bool,
+    /// An abbreviation suffix (…所): only after a place or known name and a short field.
+    pub abbr: bool,
+}
+
+impl Anchor {
+    /// Its name starts where the rule that found it says (a place word, an abbreviation's
+    /// place); it is not grown leftwards.
+    pub fn fixed(&self) -> bool {
+        self.ns || self.abbr
+    }
 }
 
 /// Bits of [`Lexicon::flags`]: which word lists a word is in (one lookup per token).
@@ -108,6 +118,8 @@ pub struct Lexicon {
     pub action: FxSet<&'static str>,
     pub doc_suffix: FxSet<&'static str>,
     pub max_doc_suffix_chars: usize,
+    /// Words jieba writes onto the end of a name suffix (基金项目).
+    pub token_tail: FxSet<&'static str>,
     pub org_class: FxSet<&'static str>,
     pub inst_class: FxSet<&'static str>,
     pub program_class: FxSet<&'static str>,
@@ -196,6 +208,7 @@ impl Lexicon {
                 strong: has("strong"),
                 zone: has("zone"),
                 legal: has("legal"),
+                abbr: has("abbr"),
             };
             max_anchor_chars = max_anchor_chars.max(a.chars);
             anchors.insert(a.suffix, a);
@@ -315,6 +328,7 @@ impl Lexicon {
             action,
             doc_suffix,
             max_doc_suffix_chars,
+            token_tail: take("token_tail"),
             org_class: take("org_class"),
             inst_class: take("inst_class"),
             program_class: take("program_class"),

@@ -529,7 +529,7 @@ fn class_node(lex: &Lexicon, subject: &str) -> Option<Node> {
     for k in (1..=lex.max_anchor_chars.min(n)).rev() {
         let suffix = &subject[chars[n - k].0..];
         if let Some(a) = lex.anchors.get(suffix) {
-            if a.ns || a.token {
+            if a.ns || a.token || a.abbr {
                 break;
             }
             let mut node = Node::entity(a.kind, subject);
@@ -753,6 +753,80 @@ mod tests {
         // a city before a noun is part of another phrase
         assert!(!has("推动青岛市企业参与。", Place, "青岛市"));
         assert!(has("在自贸区、高新区设立窗口。", Place, "高新区"));
+    }
+
+    #[test]
+    fn listed_places_jieba_does_not_tag() {
+        use NodeKind::*;
+        for want in ["市南区", "市北区", "黄岛区"] {
+            assert!(
+                has("支持市南区、市北区、黄岛区发展。", Place, want),
+                "{want}"
+            );
+        }
+        assert!(names("支持城区、郊区、景区发展。").is_empty());
+    }
+
+    #[test]
+    fn government_bodies_with_he_or_a_suffix_written_apart() {
+        use NodeKind::*;
+        let n = names("会同市文化和旅游局、市卫生健康委、市农业农村局开展工作。");
+        for want in ["市文化和旅游局", "市卫生健康委", "市农业农村局"] {
+            assert!(n.contains(&(Organization, want.into())), "{want}: {n:?}");
+        }
+        assert!(has(
+            "对接住房和城乡建设部。",
+            Organization,
+            "住房和城乡建设部"
+        ));
+        assert!(names("做好信息化和工业化深度融合工作。").is_empty());
+        assert!(names("鼓励企业和研究所合作。").is_empty());
+        let n = names("支持市中级人民法院、青岛海关开展协作。");
+        for want in ["市中级人民法院", "青岛海关"] {
+            assert!(n.contains(&(Organization, want.into())), "{want}: {n:?}");
+        }
+        assert!(names("发挥人民法院作用。").is_empty());
+        let n = names("会同市委网信办、市金融办开展工作。");
+        for want in ["市委网信办", "市金融办"] {
+            assert!(n.contains(&(Organization, want.into())), "{want}: {n:?}");
+        }
+        assert!(names("鼓励企业创办、领办各类实体。").is_empty());
+    }
+
+    #[test]
+    fn a_body_of_the_city_itself_is_named() {
+        use NodeKind::*;
+        let n = names("发挥市疾控中心、市科学技术协会作用。");
+        assert!(n.contains(&(Institution, "市疾控中心".into())), "{n:?}");
+        assert!(
+            n.contains(&(Organization, "市科学技术协会".into())),
+            "{n:?}"
+        );
+        // but a class stays a class
+        assert!(names("建设市技术创新中心和省重点实验室。").is_empty());
+    }
+
+    #[test]
+    fn abbreviated_institutes_after_a_place_or_known_name() {
+        use NodeKind::*;
+        let n = names("推动中科院声学所、青岛能源所等院所发展。");
+        assert!(n.contains(&(Institution, "中科院声学所".into())), "{n:?}");
+        assert!(n.contains(&(Institution, "青岛能源所".into())), "{n:?}");
+        // 所 as a particle
+        assert!(names("青岛企业所承担的项目达到10项。").is_empty());
+    }
+
+    #[test]
+    fn a_suffix_before_a_joined_word_and_list_items_with_verbs() {
+        use NodeKind::*;
+        assert!(has(
+            "申报青岛市自然科学基金项目。",
+            Institution,
+            "青岛市自然科学基金"
+        ));
+        let n = names("支持海尔、来伊份、立讯等企业参与。");
+        assert!(n.contains(&(Organization, "来伊份".into())), "{n:?}");
+        assert!(names("鼓励技术研发、成果转化、检验检测等服务机构发展。").is_empty());
     }
 
     #[test]

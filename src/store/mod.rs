@@ -319,13 +319,16 @@ impl GraphStore {
             let (meta, nodes, out, inn, names, docs, refs, node_names) =
                 (&t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &t[6], &t[7]);
             let mut removed_nodes = Vec::new();
+            // Counter changes are summed and written once per kind or label: sled inserts
+            // cost far more than reads, so this write also skips values already stored.
+            let mut counts: BTreeMap<Vec<u8>, i64> = BTreeMap::new();
 
             // Release what the old version held and the new one does not.
             for id in old_nodes.difference(&new_nodes) {
                 if release(refs, &keys::node_ref(id))? {
                     if let Some(v) = nodes.remove(id.as_bytes())? {
                         if let Ok(n) = serde_json::from_slice::<Node>(&v) {
-                            add_count(meta, &keys::node_count(n.kind.as_str()), -1)?;
+                            *counts.entry(keys::node_count(n.kind.as_str())).or_default() -= 1;
                         }
                     }
                     removed_nodes.push(id.clone());
@@ -335,7 +338,7 @@ impl GraphStore {
                 if release(refs, &keys::edge_ref(s, *l, d))? {
                     out.remove(keys::edge(s, *l, d))?;
                     inn.remove(keys::edge(d, *l, s))?;
-                    add_count(meta, &keys::edge_count(l.as_str()), -1)?;
+                    *counts.entry(keys::edge_count(l.as_str())).or_default() -= 1;
                 }
             }
             for (name, id) in old_names.difference(&name_set) {
@@ -350,28 +353,42 @@ impl GraphStore {
                 if !old_nodes.contains(&n.id) {
                     hold(refs, &keys::node_ref(&n.id))?;
                 }
-                if nodes.insert(n.id.as_bytes(), bytes.as_slice())?.is_none() {
-                    add_count(meta, &keys::node_count(n.kind.as_str()), 1)?;
+                let stored = nodes.get(n.id.as_bytes())?;
+                if stored.as_deref() != Some(bytes.as_slice()) {
+                    nodes.insert(n.id.as_bytes(), bytes.as_slice())?;
+                }
+                if stored.is_none() {
+                    *counts.entry(keys::node_count(n.kind.as_str())).or_default() += 1;
                 }
             }
             for ((s, l, d), props) in &encoded_edges {
                 if !old_edges.contains(&(s.clone(), *l, d.clone())) {
                     hold(refs, &keys::edge_ref(s, *l, d))?;
                 }
-                if out
-                    .insert(keys::edge(s, *l, d), props.as_slice())?
-                    .is_none()
-                {
-                    add_count(meta, &keys::edge_count(l.as_str()), 1)?;
+                let key = keys::edge(s, *l, d);
+                let stored = out.get(&key)?;
+                if stored.as_deref() != Some(props.as_slice()) {
+                    out.insert(key, props.as_slice())?;
                 }
-                inn.insert(keys::edge(d, *l, s), &[] as &[u8])?;
+                if stored.is_none() {
+                    *counts.entry(keys::edge_count(l.as_str())).or_default() += 1;
+                    inn.insert(keys::edge(d, *l, s), &[] as &[u8])?;
+                }
             }
             for (name, id) in &name_set {
                 if !old_names.contains(&(name.clone(), id.clone())) {
                     hold(refs, &keys::name_ref(name, id))?;
                 }
-                names.insert(keys::name(name, id), &[] as &[u8])?;
-                node_names.insert(keys::name(id, name), &[] as &[u8])?;
+                let key = keys::name(name, id);
+                if names.get(&key)?.is_none() {
+                    names.insert(key, &[] as &[u8])?;
+                    node_names.insert(keys::name(id, name), &[] as &[u8])?;
+                }
+            }
+            for (key, delta) in &counts {
+                if *delta != 0 {
+                    add_count(meta, key, *delta)?;
+                }
             }
 
             docs.insert(record.id.as_bytes(), encoded_record.as_slice())?;

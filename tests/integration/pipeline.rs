@@ -258,3 +258,42 @@ fn the_cli_ingests_reports_and_exits_with_the_contract_codes() {
     let usage = plangraph(&data, &["search", "x", "--kind", "lab"]);
     assert_eq!(usage.status.code(), Some(2));
 }
+
+#[test]
+fn an_institution_named_in_two_documents_is_one_node_with_both_goals() {
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("2022.txt");
+    std::fs::write(
+        &other,
+        seed_text()
+            .replace("2021年度", "2022年度")
+            .replace("市科技局", "市工业和信息化局"),
+    )
+    .unwrap();
+    let kg = KnowledgeGraph::temporary().unwrap();
+    let report = ingest(&kg, &[seed_path(), other]);
+    assert_eq!(report.ingested, 2, "{report:?}");
+    let lab = kg.resolve("国家超级计算中心").unwrap();
+    assert_eq!(lab.kind, NodeKind::Institution);
+    let goals: BTreeSet<String> = kg
+        .store()
+        .edges_in(&lab.id, None)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.source)
+        .collect();
+    assert_eq!(goals.len(), 2, "one goal from each document");
+    let units: BTreeSet<String> = goals
+        .iter()
+        .map(|g| {
+            kg.store()
+                .node(g)
+                .unwrap()
+                .unwrap()
+                .prop_str("unit")
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(units.len(), 2);
+}
