@@ -578,7 +578,7 @@ fn main() {
                 let pool = pool();
                 let (_, took) = time(|| {
                     for i in 0..docs {
-                        kg.store().write_document(batch(&pool, i, 1)).unwrap();
+                        kg.store().write_document(&batch(&pool, i, 1)).unwrap();
                         if (i + 1) % 2000 == 0 {
                             eprintln!("  wrote {} documents", i + 1);
                         }
@@ -648,7 +648,7 @@ fn main() {
     for (k, record) in records.into_iter().enumerate() {
         let b = replacement(store, record, &format!("bench-{generation}-{k}"));
         let old = store.document(&b.record.id).unwrap();
-        let (out, w) = time(|| store.write_document(b.clone()).unwrap());
+        let (out, w) = time(|| store.write_document(&b).unwrap());
         let (ok, a) = time(|| view.apply(store, old.as_ref(), &b, &out).unwrap());
         assert!(ok, "the view follows every write");
         writes.push(w);

@@ -375,8 +375,10 @@ impl KnowledgeGraph {
             for id in &written.removed_nodes {
                 index.delete(id)?;
             }
+            let tokens: std::collections::HashMap<&str, &GoalTokens> =
+                tokens.iter().map(|(id, t)| (id.as_str(), t)).collect();
             for node in &batch.nodes {
-                let t = tokens.iter().find(|(id, _)| id == &node.id).map(|(_, t)| t);
+                let t = tokens.get(node.id.as_str()).copied();
                 self.index_node(index, node, t, &seg)?;
             }
         }
@@ -391,7 +393,7 @@ impl KnowledgeGraph {
         batch: &DocumentBatch,
     ) -> Result<WriteOutcome> {
         let mut graph = self.write_graph();
-        let written = self.store.write_document(batch.clone())?;
+        let written = self.store.write_document(batch)?;
         if let Some(view) = graph.as_mut() {
             if !matches!(view.apply(&self.store, old, batch, &written), Ok(true)) {
                 // Missed a write, or could not read the store: rebuild on the next query.

@@ -218,10 +218,10 @@ impl GraphStore {
     /// Why this is atomic: all trees are written in one sled transaction. sled commits a
     /// transaction's writes as one log batch sealed by a batch manifest, and recovery stops
     /// at a torn batch, so a partly written document is never read back.
-    pub fn write_document(&self, batch: DocumentBatch) -> Result<WriteOutcome> {
+    pub fn write_document(&self, batch: &DocumentBatch) -> Result<WriteOutcome> {
         let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
         let DocumentBatch {
-            mut record,
+            record,
             nodes,
             edges,
             aliases,
@@ -241,14 +241,14 @@ impl GraphStore {
         }
 
         // What the new version holds, deduplicated.
-        let mut node_map: BTreeMap<String, Node> = BTreeMap::new();
+        let mut node_map: BTreeMap<&str, &Node> = BTreeMap::new();
         for n in nodes {
-            node_map.insert(n.id.clone(), n);
+            node_map.insert(&n.id, n);
         }
-        let mut edge_map: BTreeMap<EdgeKey, Props> = BTreeMap::new();
+        let mut edge_map: BTreeMap<EdgeKey, &Props> = BTreeMap::new();
         for e in edges {
             for end in [&e.source, &e.target] {
-                if !node_map.contains_key(end) {
+                if !node_map.contains_key(end.as_str()) {
                     return Err(Error::Corrupt {
                         tree: T_OUT,
                         reason: format!("edge endpoint {end} is not among the document's nodes"),
@@ -256,8 +256,8 @@ impl GraphStore {
                 }
             }
             edge_map
-                .entry((e.source, e.label, e.target))
-                .or_insert(e.props);
+                .entry((e.source.clone(), e.label, e.target.clone()))
+                .or_insert(&e.props);
         }
         let mut name_set: BTreeSet<(String, String)> = BTreeSet::new();
         for n in node_map.values() {
@@ -266,14 +266,15 @@ impl GraphStore {
             }
         }
         for (alias, id) in aliases {
-            if node_map.contains_key(&id) {
-                let a = normalize_name(&alias);
+            if node_map.contains_key(id.as_str()) {
+                let a = normalize_name(alias);
                 if !a.is_empty() {
-                    name_set.insert((a, id));
+                    name_set.insert((a, id.clone()));
                 }
             }
         }
-        record.nodes = node_map.keys().cloned().collect();
+        let mut record = record.clone();
+        record.nodes = node_map.keys().map(|k| k.to_string()).collect();
         record.edges = edge_map.keys().cloned().collect();
         record.names = name_set.iter().cloned().collect();
 
@@ -286,7 +287,7 @@ impl GraphStore {
             ),
             None => Default::default(),
         };
-        let new_nodes: BTreeSet<String> = node_map.keys().cloned().collect();
+        let new_nodes: BTreeSet<String> = node_map.keys().map(|k| k.to_string()).collect();
         let new_edges: BTreeSet<_> = edge_map.keys().cloned().collect();
 
         let status = if old.is_some() {
@@ -297,7 +298,7 @@ impl GraphStore {
 
         let encoded_nodes: Vec<(&Node, Vec<u8>)> = node_map
             .values()
-            .map(|n| Ok((n, serde_json::to_vec(n)?)))
+            .map(|n| Ok((*n, serde_json::to_vec(n)?)))
             .collect::<Result<_>>()?;
         let encoded_edges: Vec<(&EdgeKey, Vec<u8>)> = edge_map
             .iter()
@@ -411,7 +412,7 @@ impl GraphStore {
         // Writing an empty version releases everything; then drop the record itself.
         let mut empty = old.clone();
         empty.content_hash = String::new();
-        let outcome = self.write_document(DocumentBatch {
+        let outcome = self.write_document(&DocumentBatch {
             record: empty,
             nodes: Vec::new(),
             edges: Vec::new(),

@@ -239,7 +239,7 @@ pub fn sample_docs() -> Vec<DocumentBatch> {
 fn sample_graph() -> KnowledgeGraph {
     let kg = KnowledgeGraph::temporary().unwrap();
     for d in sample_docs() {
-        kg.store().write_document(d).unwrap();
+        kg.store().write_document(&d).unwrap();
     }
     kg
 }
@@ -304,7 +304,7 @@ fn trace_resolves_aliases_and_goes_through_targets() {
 fn trace_sorts_by_category_in_document_order_and_numbers_as_numbers() {
     let kg = KnowledgeGraph::temporary().unwrap();
     kg.store()
-        .write_document(document(
+        .write_document(&document(
             "d",
             "v1",
             "市科技局",
@@ -536,7 +536,7 @@ fn an_incrementally_updated_view_equals_a_rebuilt_one() {
     let mut view = GraphView::build(&store).unwrap();
     let docs = sample_docs();
     for d in &docs {
-        let out = store.write_document(d.clone()).unwrap();
+        let out = store.write_document(&d).unwrap();
         assert!(view.apply(&store, None, d, &out).unwrap());
     }
     let fresh = GraphView::build(&store).unwrap();
@@ -563,7 +563,7 @@ fn an_incrementally_updated_view_equals_a_rebuilt_one() {
         &[],
         &[],
     );
-    let out = store.write_document(replacement.clone()).unwrap();
+    let out = store.write_document(&replacement).unwrap();
     assert!(view
         .apply(&store, old.as_ref(), &replacement, &out)
         .unwrap());
@@ -586,7 +586,7 @@ fn an_incrementally_updated_view_equals_a_rebuilt_one() {
         &[],
         &[],
     );
-    store.write_document(d.clone()).unwrap();
+    store.write_document(&d).unwrap();
     let d2 = document(
         "y",
         "v1",
@@ -596,7 +596,7 @@ fn an_incrementally_updated_view_equals_a_rebuilt_one() {
         &[],
         &[],
     );
-    let out = store.write_document(d2.clone()).unwrap();
+    let out = store.write_document(&d2).unwrap();
     assert!(!stale.apply(&store, None, &d2, &out).unwrap());
 }
 
@@ -605,7 +605,7 @@ fn the_facade_rebuilds_its_view_after_writes_behind_its_back() {
     let kg = sample_graph();
     assert_eq!(kg.trace(ZONE, None).unwrap().total, 2);
     kg.store()
-        .write_document(document(
+        .write_document(&document(
             "later",
             "v1",
             "市科技局",
@@ -714,7 +714,7 @@ fn sample_data_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let kg = KnowledgeGraph::open(dir.path()).unwrap();
     for d in sample_docs() {
-        kg.store().write_document(d).unwrap();
+        kg.store().write_document(&d).unwrap();
     }
     kg.sync_index().unwrap();
     kg.store().flush().unwrap();
@@ -837,7 +837,7 @@ fn the_cli_exits_1_with_suggestions_for_unknown_names_and_2_for_bad_usage() {
 fn a_view_snapshot_is_read_back_only_while_it_matches_the_store() {
     let store = GraphStore::temporary().unwrap();
     for d in sample_docs() {
-        store.write_document(d).unwrap();
+        store.write_document(&d).unwrap();
     }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("graph.view");
@@ -865,7 +865,7 @@ fn a_view_snapshot_is_read_back_only_while_it_matches_the_store() {
     // Taken before the last write: ignored.
     std::fs::write(&path, &bytes).unwrap();
     store
-        .write_document(document(
+        .write_document(&document(
             "later",
             "v1",
             "市科技局",
@@ -885,7 +885,7 @@ fn the_facade_saves_its_view_and_a_reopened_graph_answers_the_same() {
     let first = {
         let kg = KnowledgeGraph::open(dir.path()).unwrap();
         for d in sample_docs() {
-            kg.store().write_document(d).unwrap();
+            kg.store().write_document(&d).unwrap();
         }
         kg.sync_index().unwrap();
         let t = kg.trace(CAS, None).unwrap();
@@ -902,7 +902,7 @@ fn the_facade_saves_its_view_and_a_reopened_graph_answers_the_same() {
     // A write behind the facade's back: the snapshot no longer matches, the view is
     // rebuilt from the store and saved again.
     kg.store()
-        .write_document(document(
+        .write_document(&document(
             "later",
             "v1",
             "市科技局",

@@ -27,7 +27,7 @@ fn app_with(kg: KnowledgeGraph, token: Option<&str>, peer: [u8; 4]) -> Router {
 fn sample_app() -> Router {
     let kg = KnowledgeGraph::temporary().unwrap();
     for d in sample_docs() {
-        kg.store().write_document(d).unwrap();
+        kg.store().write_document(&d).unwrap();
     }
     app_with(kg, None, LOCAL)
 }
@@ -498,7 +498,7 @@ async fn uploads_over_the_limit_are_413() {
 fn sample_kg() -> KnowledgeGraph {
     let kg = KnowledgeGraph::temporary().unwrap();
     for d in sample_docs() {
-        kg.store().write_document(d).unwrap();
+        kg.store().write_document(&d).unwrap();
     }
     kg
 }

@@ -69,7 +69,7 @@ fn all_edges(store: &GraphStore) -> BTreeSet<(String, EdgeLabel, String)> {
 fn a_written_document_reads_back_with_both_edge_directions_and_names() {
     let store = GraphStore::temporary().unwrap();
     let out = store
-        .write_document(batch("d1", "v1", &["山东能源研究院", "中德青年科学院"]))
+        .write_document(&batch("d1", "v1", &["山东能源研究院", "中德青年科学院"]))
         .unwrap();
     assert_eq!(out.status, WriteStatus::Inserted);
     let inst = entity_id(NodeKind::Institution, "山东能源研究院");
@@ -104,10 +104,10 @@ fn a_written_document_reads_back_with_both_edge_directions_and_names() {
 fn rewriting_an_unchanged_document_changes_nothing() {
     let store = GraphStore::temporary().unwrap();
     let first = store
-        .write_document(batch("d1", "v1", &["甲实验室"]))
+        .write_document(&batch("d1", "v1", &["甲实验室"]))
         .unwrap();
     let again = store
-        .write_document(batch("d1", "v1", &["甲实验室"]))
+        .write_document(&batch("d1", "v1", &["甲实验室"]))
         .unwrap();
     assert_eq!(again.status, WriteStatus::Unchanged);
     assert_eq!(again.generation, first.generation);
@@ -117,13 +117,13 @@ fn rewriting_an_unchanged_document_changes_nothing() {
 fn a_replaced_document_leaves_no_orphans_and_shared_nodes_survive() {
     let store = GraphStore::temporary().unwrap();
     store
-        .write_document(batch("d1", "v1", &["甲实验室", "乙研究院"]))
+        .write_document(&batch("d1", "v1", &["甲实验室", "乙研究院"]))
         .unwrap();
     store
-        .write_document(batch("d2", "v1", &["乙研究院"]))
+        .write_document(&batch("d2", "v1", &["乙研究院"]))
         .unwrap();
     // d1 drops both entities: 甲 is gone, 乙 survives because d2 holds it.
-    let out = store.write_document(batch("d1", "v2", &[])).unwrap();
+    let out = store.write_document(&batch("d1", "v2", &[])).unwrap();
     assert_eq!(out.status, WriteStatus::Replaced);
     let jia = entity_id(NodeKind::Institution, "甲实验室");
     let yi = entity_id(NodeKind::Institution, "乙研究院");
@@ -147,10 +147,10 @@ fn a_replaced_document_leaves_no_orphans_and_shared_nodes_survive() {
 fn removing_a_document_releases_everything_only_it_held() {
     let store = GraphStore::temporary().unwrap();
     store
-        .write_document(batch("d1", "v1", &["甲实验室"]))
+        .write_document(&batch("d1", "v1", &["甲实验室"]))
         .unwrap();
     store
-        .write_document(batch("d2", "v1", &["甲实验室"]))
+        .write_document(&batch("d2", "v1", &["甲实验室"]))
         .unwrap();
     store.remove_document("d1").unwrap().unwrap();
     assert!(store.node("goal:d1").unwrap().is_none());
@@ -171,7 +171,7 @@ fn an_edge_to_a_node_outside_the_batch_is_refused_and_nothing_is_written() {
     let mut b = batch("d1", "v1", &["甲实验室"]);
     b.edges
         .push(Edge::new("goal:d1", EdgeLabel::Issues, "document:missing"));
-    assert!(store.write_document(b).is_err());
+    assert!(store.write_document(&b).is_err());
     assert!(store.is_empty());
     assert!(all_node_ids(&store).is_empty());
 }
@@ -182,7 +182,7 @@ fn the_store_reopens_with_its_contents_after_drop() {
     {
         let store = GraphStore::open(dir.path()).unwrap();
         store
-            .write_document(batch("d1", "v1", &["甲实验室"]))
+            .write_document(&batch("d1", "v1", &["甲实验室"]))
             .unwrap();
         store.flush().unwrap();
     }
@@ -277,7 +277,7 @@ proptest! {
                 Op::Write { doc, version, entities } => {
                     let names: Vec<&str> = entities.iter().map(|e| NAMES[*e]).collect();
                     store.as_ref().unwrap()
-                        .write_document(batch(&format!("d{doc}"), &format!("{version}{entities:?}"), &names))
+                        .write_document(&batch(&format!("d{doc}"), &format!("{version}{entities:?}"), &names))
                         .unwrap();
                     model.insert(doc, entities);
                 }
@@ -324,7 +324,7 @@ fn verify_reports_a_damaged_store() {
     {
         let store = GraphStore::open(dir.path()).unwrap();
         store
-            .write_document(batch("d1", "v1", &["甲实验室"]))
+            .write_document(&batch("d1", "v1", &["甲实验室"]))
             .unwrap();
         assert_eq!(store.verify().unwrap(), Vec::<String>::new());
         store.flush().unwrap();
