@@ -536,7 +536,7 @@ fn an_incrementally_updated_view_equals_a_rebuilt_one() {
     let mut view = GraphView::build(&store).unwrap();
     let docs = sample_docs();
     for d in &docs {
-        let out = store.write_document(&d).unwrap();
+        let out = store.write_document(d).unwrap();
         assert!(view.apply(&store, None, d, &out).unwrap());
     }
     let fresh = GraphView::build(&store).unwrap();
