@@ -233,22 +233,15 @@ pub fn run(cli: Cli) -> Result<i32> {
                 limit,
                 offset,
             })?;
-            if out.json {
-                print_json(&results)?;
-            } else {
-                print_search(&results);
-            }
-            Ok(0)
+            emit(out, &results, |v| {
+                print_search(v);
+                Ok(())
+            })
         }
         Some(Command::Show { name_or_id, out }) => {
             let kg = KnowledgeGraph::open(&cli.data)?;
             let view = kg.show(&name_or_id)?;
-            if out.json {
-                print_json(&view)?;
-            } else {
-                print_show(&kg, &view)?;
-            }
-            Ok(0)
+            emit(out, &view, |v| print_show(&kg, v))
         }
         Some(Command::Trace {
             name_or_id,
@@ -257,12 +250,10 @@ pub fn run(cli: Cli) -> Result<i32> {
         }) => {
             let kg = KnowledgeGraph::open(&cli.data)?;
             let trace = kg.trace(&name_or_id, limit)?;
-            if out.json {
-                print_json(&trace)?;
-            } else {
-                print_trace(&trace);
-            }
-            Ok(0)
+            emit(out, &trace, |v| {
+                print_trace(v);
+                Ok(())
+            })
         }
         Some(Command::Neighbors {
             name_or_id,
@@ -282,12 +273,10 @@ pub fn run(cli: Cli) -> Result<i32> {
                     limit,
                 },
             )?;
-            if out.json {
-                print_json(&sub)?;
-            } else {
-                print_subgraph(&sub);
-            }
-            Ok(0)
+            emit(out, &sub, |v| {
+                print_subgraph(v);
+                Ok(())
+            })
         }
         Some(Command::Path {
             from,
@@ -297,22 +286,18 @@ pub fn run(cli: Cli) -> Result<i32> {
         }) => {
             let kg = KnowledgeGraph::open(&cli.data)?;
             let path = kg.path(&from, &to, &labels)?;
-            if out.json {
-                print_json(&path)?;
-            } else {
-                print_path(&path);
-            }
-            Ok(0)
+            emit(out, &path, |v| {
+                print_path(v);
+                Ok(())
+            })
         }
         Some(Command::Rank { kind, limit, out }) => {
             let kg = KnowledgeGraph::open(&cli.data)?;
             let ranking = kg.rank(kind, limit)?;
-            if out.json {
-                print_json(&ranking)?;
-            } else {
-                print_ranking(&ranking);
-            }
-            Ok(0)
+            emit(out, &ranking, |v| {
+                print_ranking(v);
+                Ok(())
+            })
         }
         Some(Command::CoDependent {
             goal,
@@ -322,12 +307,10 @@ pub fn run(cli: Cli) -> Result<i32> {
         }) => {
             let kg = KnowledgeGraph::open(&cli.data)?;
             let co = kg.co_dependent(&goal, &kinds, limit)?;
-            if out.json {
-                print_json(&co)?;
-            } else {
-                print_co_dependence(&co);
-            }
-            Ok(0)
+            emit(out, &co, |v| {
+                print_co_dependence(v);
+                Ok(())
+            })
         }
         Some(Command::Serve(args)) => {
             let started = std::time::Instant::now();
@@ -489,6 +472,20 @@ fn describe(f: &DocumentOutcome) -> String {
         (Some(u), Some(y), Some(g)) => format!(" ({u} {y}, {g} goals)"),
         _ => String::new(),
     }
+}
+
+/// Print `value` as one JSON document with `--json`, else as `table` prints it; exit 0.
+fn emit<T: serde::Serialize>(
+    out: Output,
+    value: &T,
+    table: impl FnOnce(&T) -> Result<()>,
+) -> Result<i32> {
+    if out.json {
+        print_json(value)?;
+    } else {
+        table(value)?;
+    }
+    Ok(0)
 }
 
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
