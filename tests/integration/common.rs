@@ -3,6 +3,7 @@
 
 use plangraph::ingest::{parse_bytes, ParsedDocument};
 use plangraph::model::Node;
+use plangraph::store::DocumentRecord;
 use std::path::PathBuf;
 
 pub fn repo_path(rel: &str) -> PathBuf {
@@ -30,4 +31,35 @@ pub fn seed_document() -> ParsedDocument {
 /// The seed's nine goals as the graph holds them.
 pub fn seed_goal_nodes() -> Vec<Node> {
     seed_document().goal_nodes()
+}
+
+/// A document record for batches written straight to the store: the store fills in what
+/// the document holds.
+pub fn record(
+    doc: &str,
+    unit: &str,
+    year: u16,
+    title: String,
+    version: &str,
+    goals: Vec<String>,
+) -> DocumentRecord {
+    DocumentRecord {
+        id: doc.to_string(),
+        unit: unit.to_string(),
+        year,
+        title,
+        content_hash: version.to_string(),
+        source: format!("{doc}.txt"),
+        bytes: 1,
+        layout: "goal_table".into(),
+        leader: None,
+        contact: None,
+        phone: None,
+        extractor_version: 1,
+        ingested_at: 0,
+        goals,
+        nodes: vec![],
+        edges: vec![],
+        names: vec![],
+    }
 }

@@ -7,7 +7,7 @@ use crate::common;
 use plangraph::graph::GraphView;
 use plangraph::model::{entity_id, Edge, EdgeLabel, Node, NodeKind};
 use plangraph::query::{KnowledgeGraph, NeighborsRequest};
-use plangraph::store::{DocumentBatch, DocumentRecord, GraphStore};
+use plangraph::store::{DocumentBatch, GraphStore};
 use plangraph::Error;
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -127,25 +127,14 @@ pub fn document(
         nodes.push(p);
     }
     DocumentBatch {
-        record: DocumentRecord {
-            id: doc.to_string(),
-            unit: unit.to_string(),
+        record: crate::common::record(
+            doc,
+            unit,
             year,
-            title: format!("{year}年度市直单位业务目标"),
-            content_hash: version.to_string(),
-            source: format!("{doc}.txt"),
-            bytes: 1,
-            layout: "goal_table".into(),
-            leader: None,
-            contact: None,
-            phone: None,
-            extractor_version: 1,
-            ingested_at: 0,
-            goals: goals.iter().map(|g| g.id.to_string()).collect(),
-            nodes: vec![],
-            edges: vec![],
-            names: vec![],
-        },
+            format!("{year}年度市直单位业务目标"),
+            version,
+            goals.iter().map(|g| g.id.to_string()).collect(),
+        ),
         nodes,
         edges,
         aliases: aliases

@@ -2,7 +2,7 @@
 //! shared nodes, counters, reopen, format version, and a model-based property test.
 
 use plangraph::model::{entity_id, Edge, EdgeLabel, Node, NodeKind};
-use plangraph::store::{DocumentBatch, DocumentRecord, GraphStore, WriteStatus};
+use plangraph::store::{DocumentBatch, GraphStore, WriteStatus};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,25 +23,14 @@ fn batch(doc: &str, version: &str, entities: &[&str]) -> DocumentBatch {
         nodes.push(n);
     }
     DocumentBatch {
-        record: DocumentRecord {
-            id: doc.to_string(),
-            unit: "市科技局".into(),
-            year: 2021,
-            title: format!("标题{doc}"),
-            content_hash: version.to_string(),
-            source: format!("{doc}.txt"),
-            bytes: 1,
-            layout: "goal_table".into(),
-            leader: None,
-            contact: None,
-            phone: None,
-            extractor_version: 1,
-            ingested_at: 0,
-            goals: vec![goal.id.clone()],
-            nodes: vec![],
-            edges: vec![],
-            names: vec![],
-        },
+        record: crate::common::record(
+            doc,
+            "市科技局",
+            2021,
+            format!("标题{doc}"),
+            version,
+            vec![goal.id.clone()],
+        ),
         nodes,
         edges,
         aliases: entities
