@@ -4,8 +4,12 @@
 //!
 //! `cargo bench --bench ingest` (writes nothing; paste the table into docs/benchmarks.md).
 
+#[path = "support/corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
+
 use plangraph::extract::Segmenter;
-use plangraph::query::KnowledgeGraph;
+use plangraph::knowledge_graph::KnowledgeGraph;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -81,6 +85,6 @@ fn main() {
         false,
     );
     let dir = tempfile::tempdir().unwrap();
-    let files = plangraph::corpus::write_corpus(dir.path(), 1000, 7).unwrap();
+    let files = corpus::write_corpus(dir.path(), 1000, 7).unwrap();
     run("generated, on-disk store", &files, 5, true);
 }

@@ -27,7 +27,11 @@
 //! Environment: `PLANGRAPH_BENCH_SIZES` (default `1000,20000`), `PLANGRAPH_BENCH_RUNS`
 //! (default 3), `PLANGRAPH_BENCH_SQLITE=0` to skip the baseline.
 
-use plangraph::corpus::{self, GeneratedDocument};
+#[path = "support/corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
+
+use corpus::GeneratedDocument;
 use plangraph::extract::{GoalTokens, Segmenter};
 use plangraph::index::snippet::best_snippet;
 use plangraph::index::tokenizer::{fold_text, word_term};

@@ -95,6 +95,23 @@ impl Error {
         )
     }
 
+    /// True when output went to a reader that closed it (a pipe into `head`): not a
+    /// failure of the command, which ends quietly with exit 0.
+    pub fn is_broken_pipe(&self) -> bool {
+        let kind = match self {
+            Error::Io { source, .. } => Some(source.kind()),
+            Error::Json(e) => e.io_error_kind(),
+            _ => None,
+        };
+        kind == Some(std::io::ErrorKind::BrokenPipe)
+    }
+
+    /// The process exit code for this error: 1 for every failure (clap exits 2 on usage
+    /// errors before a command runs).
+    pub fn exit_code(&self) -> i32 {
+        1
+    }
+
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         Error::Io {
             path: path.into(),

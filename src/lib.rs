@@ -14,16 +14,18 @@
 //!            ─► query   (the facade: KnowledgeGraph) ─► cli / http
 //! ```
 
+#[cfg(feature = "cli")]
 pub mod cli;
-pub mod corpus;
 pub mod error;
 pub mod extract;
 pub mod graph;
+#[cfg(feature = "http")]
 pub mod http;
 pub mod index;
 pub mod ingest;
+pub mod knowledge_graph;
 pub mod model;
-pub mod query;
+pub mod pipeline;
 pub mod store;
 
 pub use error::{Error, Result};

@@ -7,10 +7,11 @@ fn main() {
     let cli = Cli::parse();
     let code = match run(cli) {
         Ok(code) => code,
+        // The reader of stdout went away (`| head -1`): a normal end of output.
+        Err(e) if e.is_broken_pipe() => 0,
         Err(e) => {
-            // Exit 1 for every failure; clap already exits 2 on usage errors.
             eprintln!("error: {e}");
-            1
+            e.exit_code()
         }
     };
     std::process::exit(code);

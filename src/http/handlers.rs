@@ -10,8 +10,10 @@ use crate::error::Result;
 use crate::graph::{CoDependence, PathResult, Ranking, Subgraph, Trace};
 use crate::index::{SearchRequest, SearchResults};
 use crate::ingest;
+use crate::knowledge_graph::{
+    DocumentList, DocumentOutcome, KnowledgeGraph, NeighborsRequest, NodeView,
+};
 use crate::model::{EdgeLabel, NodeKind};
-use crate::query::{DocumentList, DocumentOutcome, KnowledgeGraph, NeighborsRequest, NodeView};
 use crate::store::Stats;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};

@@ -17,7 +17,7 @@ pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use openapi::ApiDoc;
 
 use crate::error::{Error, Result};
-use crate::query::KnowledgeGraph;
+use crate::knowledge_graph::KnowledgeGraph;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::routing::get;
@@ -64,7 +64,7 @@ impl AppState {
 /// ```no_run
 /// # async fn run() -> plangraph::Result<()> {
 /// use std::sync::Arc;
-/// use plangraph::{http, query::KnowledgeGraph};
+/// use plangraph::{http, knowledge_graph::KnowledgeGraph};
 /// let kg = Arc::new(KnowledgeGraph::open("index".as_ref())?);
 /// let app = http::router(http::AppState::new(kg, None));
 /// # let _ = app; Ok(()) }

@@ -7,8 +7,8 @@ use crate::graph::{
     CoDependence, CoDependentGoal, NodeRef, PathResult, RankedEntity, Ranking, Subgraph, Trace,
     TracedGoal,
 };
+use crate::knowledge_graph::{DocumentList, DocumentOutcome, DocumentSummary, NodeView};
 use crate::model::{Edge, EdgeLabel, Node, NodeKind};
-use crate::query::{DocumentList, DocumentOutcome, DocumentSummary, NodeView};
 use crate::store::Stats;
 use std::sync::OnceLock;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};

@@ -10,6 +10,7 @@
 //! assert_eq!(doc.goals[0].category, "强化平台建设");
 //! ```
 
+mod category;
 mod decode;
 mod docx;
 mod layout;
@@ -18,6 +19,7 @@ mod table;
 
 use std::path::Path;
 
+pub use category::category_order;
 pub use decode::decode_text;
 pub use docx::docx_text;
 
@@ -35,6 +37,16 @@ pub enum Layout {
     GoalTable,
     /// 工作要点 outline: 一、 sections, （一） sub-sections, 1. items.
     Outline,
+}
+
+impl Layout {
+    /// The name stored and shown (`goal_table`, `outline`), as serde writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::GoalTable => "goal_table",
+            Layout::Outline => "outline",
+        }
+    }
 }
 
 /// One document as read from a file, before extraction.

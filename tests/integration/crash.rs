@@ -2,7 +2,7 @@
 //! in which every document is whole, and a text index that is repaired on the next open.
 
 use crate::common::seed_text;
-use plangraph::query::KnowledgeGraph;
+use plangraph::knowledge_graph::KnowledgeGraph;
 use plangraph::store::GraphStore;
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -9,7 +9,7 @@ use axum::extract::connect_info::MockConnectInfo;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use plangraph::http::{router, AppState, BODY_LIMIT};
-use plangraph::query::KnowledgeGraph;
+use plangraph::knowledge_graph::KnowledgeGraph;
 use serde_json::Value;
 use std::net::SocketAddr;
 use std::sync::Arc;
