@@ -24,6 +24,7 @@ pub mod http;
 pub mod index;
 pub mod ingest;
 pub mod knowledge_graph;
+pub mod limits;
 pub mod model;
 pub mod pipeline;
 pub mod store;

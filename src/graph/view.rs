@@ -98,8 +98,6 @@ impl GraphView {
         Ok(view)
     }
 
-    /// Write the view to `path` (through a temporary file and a rename, so a reader sees
-
     /// The store generation this view reflects.
     pub fn generation(&self) -> u64 {
         self.generation

@@ -107,22 +107,8 @@ impl KnowledgeGraph {
     /// # Ok::<(), plangraph::Error>(())
     /// ```
     pub fn neighbors(&self, name_or_id: &str, request: &NeighborsRequest) -> Result<Subgraph> {
-        if request.depth > crate::graph::MAX_DEPTH {
-            return Err(Error::InvalidParam {
-                param: "depth",
-                reason: format!(
-                    "{} is too deep (at most {})",
-                    request.depth,
-                    crate::graph::MAX_DEPTH
-                ),
-            });
-        }
-        if request.limit == 0 {
-            return Err(Error::InvalidParam {
-                param: "limit",
-                reason: "must be at least 1".into(),
-            });
-        }
+        crate::limits::NEIGHBORS_DEPTH.check(Some(request.depth))?;
+        crate::limits::NEIGHBORS_LIMIT.check(Some(request.limit))?;
         let center = self.resolve(name_or_id)?;
         let filter = HopFilter {
             labels: &request.labels,

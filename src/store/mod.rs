@@ -152,7 +152,7 @@ impl GraphStore {
                     std::thread::sleep(wait);
                     wait = (wait * 2).min(std::time::Duration::from_millis(200));
                 }
-                Err(other) => return Err(Error::Store(other)),
+                Err(other) => return Err(other.into()),
             }
         }
     }
@@ -797,7 +797,7 @@ fn bump_generation(meta: &TransactionalTree) -> Result<u64, ConflictableTransact
 fn tx_error(e: TransactionError<Error>) -> Error {
     match e {
         TransactionError::Abort(e) => e,
-        TransactionError::Storage(e) => Error::Store(e),
+        TransactionError::Storage(e) => e.into(),
     }
 }
 
@@ -819,4 +819,10 @@ fn edge_from(key: &[u8], value: &[u8]) -> Result<Edge> {
         label,
         props: decode(T_OUT, value)?,
     })
+}
+
+impl From<sled::Error> for Error {
+    fn from(e: sled::Error) -> Error {
+        Error::Store(crate::error::BackendError::new(e))
+    }
 }
