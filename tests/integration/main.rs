@@ -4,6 +4,7 @@ mod common;
 mod crash;
 mod extract;
 mod graph;
+mod heldout_d;
 mod http;
 mod ingest;
 mod pipeline;
