@@ -9,5 +9,6 @@ mod http;
 mod ingest;
 mod pipeline;
 mod search;
+mod second_year;
 mod store;
 mod sync;
