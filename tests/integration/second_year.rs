@@ -37,12 +37,19 @@ fn the_second_year_document_is_the_seed_units_2022_goals_named_in_its_gold() {
     );
     assert_eq!(kg.resolve("市科技局").unwrap().kind, NodeKind::Unit);
 
+    let mut export = Vec::new();
+    kg.export_jsonl(&mut export).unwrap();
+    let nodes: Vec<Value> = String::from_utf8(export)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|v| v["type"] == "node")
+        .collect();
     let titles = |year: u16| -> BTreeSet<String> {
-        kg.store()
-            .nodes()
-            .map(|n| n.unwrap())
-            .filter(|n| n.kind == NodeKind::Goal && n.props["year"] == year)
-            .map(|n| normalize_name(&n.name))
+        nodes
+            .iter()
+            .filter(|n| n["kind"] == "goal" && n["props"]["year"] == year)
+            .map(|n| normalize_name(n["name"].as_str().unwrap()))
             .collect()
     };
     let (old, new) = (titles(2021), titles(2022));
