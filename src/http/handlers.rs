@@ -5,10 +5,10 @@
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiBody, ApiPath, ApiQuery, WriteAccess};
 use super::openapi::{SearchResultsSchema, UI_HTML};
+use super::ui_api::{search_page, SearchPage};
 use super::AppState;
 use crate::error::Result;
 use crate::graph::{CoDependence, PathResult, Ranking, Subgraph, Trace};
-use super::ui_api::{search_page, SearchPage};
 use crate::index::SearchRequest;
 use crate::ingest;
 use crate::model::{EdgeLabel, NodeKind};

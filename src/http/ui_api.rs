@@ -23,7 +23,7 @@ use utoipa::{IntoParams, ToSchema};
 pub const FACET_SCAN_LIMIT: usize = 5_000;
 
 /// The kinds a search can be narrowed to, in the order the page shows them.
-pub const SEARCH_KINDS: [NodeKind; 8] = [
+pub const SEARCH_KINDS: [NodeKind; 9] = [
     NodeKind::Goal,
     NodeKind::Institution,
     NodeKind::Organization,
@@ -32,6 +32,7 @@ pub const SEARCH_KINDS: [NodeKind; 8] = [
     NodeKind::Program,
     NodeKind::Target,
     NodeKind::Person,
+    NodeKind::Unit,
 ];
 
 /// `GET /api/search` as returned: the results, each entity hit with the number of goals
@@ -334,7 +335,9 @@ fn overview(kg: &KnowledgeGraph, limit: usize) -> Result<Overview> {
             .and_then(|v| v.as_bool())
             .unwrap_or(false);
         let entity = OverviewEntity {
-            subtype: node.as_ref().and_then(|n| n.prop_str("subtype").map(String::from)),
+            subtype: node
+                .as_ref()
+                .and_then(|n| n.prop_str("subtype").map(String::from)),
             id: e.id,
             kind: e.kind,
             name: e.name,

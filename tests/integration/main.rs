@@ -10,3 +10,4 @@ mod pipeline;
 mod search;
 mod store;
 mod sync;
+mod ui_api;
