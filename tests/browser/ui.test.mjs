@@ -39,17 +39,23 @@ async function waitUp(url) {
   throw new Error(`the server did not come up at ${url}`);
 }
 
+// `plangraph serve` on a data folder, on a free port of 127.0.0.1.
+async function serve(dir) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(bin, ["--data", dir, "serve", "--addr", `127.0.0.1:${port}`], {
+    stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, RUST_LOG: "warn" },
+  });
+  await waitUp(`${url}/health`);
+  return { server: child, base: url };
+}
+
 before(async () => {
   data = mkdtempSync(join(tmpdir(), "plangraph-ui-data-"));
   profile = mkdtempSync(join(tmpdir(), "plangraph-ui-profile-"));
   mkdirSync(shots, { recursive: true });
   execFileSync(bin, ["--data", data, "ingest", join(root, "seeds")], { stdio: ["ignore", "ignore", "inherit"] });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(bin, ["--data", data, "serve", "--addr", `127.0.0.1:${port}`], {
-    stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, RUST_LOG: "warn" },
-  });
-  await waitUp(`${base}/health`);
+  ({ server, base } = await serve(data));
   browser = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     headless: true,
@@ -64,12 +70,12 @@ after(async () => {
   for (const d of [data, profile]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
-async function page(hash, width = 1280) {
+async function page(hash, width = 1280, at = base) {
   const p = await browser.newPage();
   await p.setViewportSize({ width, height: 900 });
   const errors = [];
   p.on("pageerror", e => errors.push(e.message));
-  await p.goto(`${base}/${hash}`);
+  await p.goto(`${at}/${hash}`);
   await p.waitForFunction(() => !document.querySelector("#app > p.msg"));
   p.errors = errors;
   return p;
@@ -252,4 +258,63 @@ test("upload: a clear result, then the document is found by search and filtered 
   await again.close();
   assert.deepEqual(p.errors, []);
   await p.close();
+});
+
+// Eight documents (four units, two years), twelve goals each, all relying on one lab.
+function writeLargeCorpus(dir) {
+  const units = ["市科技局", "市海洋发展局", "市工业和信息化局", "市发展改革委"];
+  for (const u of units) for (const y of [2021, 2022]) {
+    const lines = [`${y}年度市直单位业务目标`, `单位名称：${u}`, "\t类别", "\t序号", "\t目标名称", "\t目标内容", ""];
+    for (let i = 1; i <= 12; i++) {
+      lines.push(i === 1 ? "\t重点目标" : "\t", `\t${i}`, `\t推进第${i}项海洋协同创新任务`,
+        `\t依托崂山海洋协同创新实验室，建设第${i}批海洋科技示范工程，出台《${u}海洋协同创新第${i}号办法》。`, "");
+    }
+    writeFileSync(join(dir, `${u}-${y}.txt`), lines.join("\n"));
+  }
+  return units.length * 2 * 12;
+}
+
+test("a large trace is grouped by unit and year, collapsible and paged; a large graph says how many are left out", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "plangraph-ui-large-"));
+  const docs = join(dir, "docs");
+  mkdirSync(docs);
+  const goals = writeLargeCorpus(docs);
+  execFileSync(bin, ["--data", join(dir, "data"), "ingest", docs], { stdio: ["ignore", "ignore", "inherit"] });
+  const big = await serve(join(dir, "data"));
+  try {
+    const p = await page("#/node/" + encodeURIComponent("崂山海洋协同创新实验室"), 1280, big.base);
+    assert.match(await p.locator("h2", { hasText: "依托它的目标" }).innerText(), new RegExp(`${goals} 个`));
+    const groups = p.locator("details.group");
+    assert.equal(await groups.count(), 8);
+    // The first groups are open, the others closed; each shows 10 of its 12 goals.
+    assert.equal(await groups.nth(0).getAttribute("open"), "");
+    assert.equal(await groups.nth(7).getAttribute("open"), null);
+    const first = groups.nth(0);
+    assert.equal(await first.locator("tbody tr:visible").count(), 10);
+    await first.locator(".show-more").click();
+    assert.equal(await first.locator("tbody tr:visible").count(), 12);
+    assert.equal(await first.locator(".show-more").count(), 0);
+    await p.locator("#expand").click();
+    assert.equal(await groups.nth(7).getAttribute("open"), "");
+    await shot(p, "platform-large-1280");
+    // Search pages through the goals, 20 a page.
+    await p.goto(`${big.base}/#/search?q=` + encodeURIComponent("海洋协同创新"));
+    await p.locator(".hits li.goal").first().waitFor();
+    assert.equal(await p.locator(".hits li.goal").count(), 20);
+    await p.locator(".pager a", { hasText: "下一页" }).click();
+    await p.waitForFunction(() => location.hash.includes("page=2"));
+    await p.waitForFunction(() => document.querySelector(".pager span.on")?.textContent === "2");
+    assert.equal(await p.locator(".hits li.goal").count(), 20);
+    // The graph draws at most 30 goals and says how many more there are.
+    await p.goto(`${big.base}/#/graph/` + encodeURIComponent("崂山海洋协同创新实验室"));
+    await p.locator("svg.graph").waitFor();
+    assert.equal(await p.locator("svg.graph a.gnode[data-kind=goal]").count(), 30);
+    assert.match(await p.locator("#app .msg").innerText(), new RegExp(`还有 ${goals - 30} 个`));
+    await shot(p, "graph-large-1280");
+    assert.deepEqual(p.errors, []);
+    await p.close();
+  } finally {
+    big.server.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
