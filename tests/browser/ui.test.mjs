@@ -61,6 +61,7 @@ before(async () => {
     headless: true,
     args: FLAGS,
     viewport: { width: 1280, height: 900 },
+    locale: "zh-CN",
   });
 });
 
@@ -121,6 +122,18 @@ test("an empty or operator-only search gets a message, not a blank page", async 
   }
   const p = await page("#/node/" + encodeURIComponent("没有这个平台xyz"));
   assert.match(await p.locator(".msg.error").innerText(), /找不到/);
+  // An ambiguous name lists each candidate once, by name and kind, ids hidden.
+  await p.goto(`${base}/#/node/` + encodeURIComponent("中心"));
+  await p.locator(".msg.error li").first().waitFor();
+  const items = await p.locator(".msg.error li").allInnerTexts();
+  assert.ok(items.length >= 2, items.join("\n"));
+  assert.equal(new Set(items).size, items.length, items.join("\n"));
+  assert.ok(items.every(t => /中心/.test(t) && !/[0-9a-f]{16}/.test(t)), items.join("\n"));
+  assert.ok(items.some(t => /国家超级计算中心\s*平台/.test(t)), items.join("\n"));
+  await shot(p, "ambiguous-1280");
+  await p.locator(".msg.error li a", { hasText: "国家超级计算中心" }).click();
+  await p.locator("details.group").waitFor();
+  assert.equal(await p.locator("h1").innerText(), "国家超级计算中心");
   await p.close();
 });
 
