@@ -110,6 +110,7 @@ test("search 海洋: the seed's three goals come first, highlighted, with unit a
   await p.locator(".hits li").first().waitFor();
   const inst = await p.locator(".hits li").allInnerTexts();
   assert.ok(inst.some(t => /海洋试点国家实验室/.test(t) && /1 个目标依托/.test(t)), inst.join("\n"));
+  await shot(p, "search-haiyang-platforms-1280");
   await p.close();
 });
 
@@ -176,6 +177,7 @@ test("goal page: content with linked platforms, targets table, policy documents,
   await s.waitForFunction(() => location.hash.startsWith("#/doc/"));
   await s.locator("table tbody tr").first().waitFor();
   assert.equal(await s.locator("table tbody tr").count(), 9);
+  await shot(s, "document-1280");
   // The goal with documents: 出台《…》.
   await s.goto(`${base}/#/search?q=` + encodeURIComponent("加强科技创新改革谋划"));
   await s.locator(".hits li.goal .title a").first().click();
