@@ -264,9 +264,19 @@ test("upload: a clear result, then the document is found by search and filtered 
   await p.waitForFunction(() => location.hash.includes("year=2021"));
   await p.waitForFunction(() => document.querySelectorAll(".hits li.goal").length === 3);
   assert.ok(!(await p.locator(".hits li.goal .title a").allInnerTexts()).includes("建设深远海养殖示范区"));
+  // The other tabs are not narrowed by the goal filters.
+  const platformTab = async () => (await p.locator(".tabs a", { hasText: "平台" }).innerText()).replace(/\D/g, "");
+  const filtered = await platformTab();
+  assert.ok(Number(filtered) >= 3, filtered);
   await shot(p, "search-haiyang-2021-1280");
   await p.setViewportSize({ width: 1024, height: 800 });
   await shot(p, "search-haiyang-2021-1024");
+  await p.goto(`${base}/#/search?q=` + encodeURIComponent("海洋"));
+  await p.locator(".hits li.goal").first().waitFor();
+  assert.equal(await platformTab(), filtered);
+  await p.goBack();
+  await p.waitForFunction(() => location.hash.includes("year=2021"));
+  await p.waitForFunction(() => document.querySelectorAll(".hits li.goal").length === 3);
   // The URL alone reproduces the view.
   const again = await page(new URL(p.url()).hash);
   assert.equal(await again.locator(".hits li.goal").count(), 3);
