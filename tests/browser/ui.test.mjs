@@ -114,6 +114,28 @@ test("search 海洋: the seed's three goals come first, highlighted, with unit a
   await p.close();
 });
 
+test("keyboard: / focuses the search box, Enter searches, Tab and Enter open a graph node", async () => {
+  const p = await page("#/");
+  await p.keyboard.press("/");
+  assert.equal(await p.evaluate(() => document.activeElement.id), "q");
+  await p.keyboard.type("超算");
+  await p.keyboard.press("Enter");
+  await p.waitForFunction(() => location.hash.startsWith("#/search?q="));
+  await p.locator(".hits li.goal").first().waitFor();
+  assert.equal(await p.locator(".hits li.goal .title a").first().innerText(), "加快高端创新平台建设");
+  await p.goto(`${base}/#/graph/` + encodeURIComponent("市科技局") + "?depth=2");
+  await p.locator("svg.graph").waitFor();
+  await shot(p, "graph-unit-depth2-1280");
+  const target = p.locator("svg.graph a.gnode[data-kind=goal]").first();
+  const name = await target.locator("text:not(.sub)").textContent();
+  await target.focus();
+  await p.keyboard.press("Enter");
+  await p.waitForFunction(() => location.hash.startsWith("#/node/goal"));
+  await p.locator("h1").waitFor();
+  assert.ok(name.replace("…", "").length > 0 && (await p.locator("h1").innerText()).startsWith(name.replace("…", "")));
+  await p.close();
+});
+
 test("an empty or operator-only search gets a message, not a blank page", async () => {
   for (const q of ["", "AND", "\"\" ()"]) {
     const p = await page("#/search?q=" + encodeURIComponent(q));
