@@ -89,6 +89,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/documents/{id}", get(ui_api::document))
         .route("/api/overview", get(ui_api::overview_route))
+        .route("/api/nodes/{id}/aliases", get(ui_api::aliases))
         .fallback(handlers::not_found)
         .with_state(state)
         // Innermost first: the body limit and timeout produce bare 413/408 responses that

@@ -43,6 +43,7 @@ with a 4xx status; a 500 means a fault inside the server."
         handlers::upload,
         ui_api::document,
         ui_api::overview_route,
+        ui_api::aliases,
     ),
     components(schemas(
         Node, Edge, NodeKind, EdgeLabel, NodeRef, NodeView, Trace, TracedGoal, Subgraph,
@@ -50,6 +51,7 @@ with a 4xx status; a 500 means a fault inside the server."
         DocumentOutcome, DocumentList, DocumentSummary, SearchResultsSchema, SearchHitSchema,
         ErrorBody, ErrorDetail, handlers::Health, ui_api::Facets, ui_api::FacetCount,
         ui_api::DocumentView, ui_api::DocumentGoal, ui_api::Overview, ui_api::OverviewEntity,
+        ui_api::NodeAliases,
     )),
     modifiers(&BearerAuth),
     tags(

@@ -373,3 +373,37 @@ pub async fn overview_route(
         .map(Json)
         .map_err(ApiError::from)
 }
+
+/// `GET /api/nodes/{id}/aliases`: the other written forms that resolve to a node.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NodeAliases {
+    pub id: String,
+    pub name: String,
+    /// As stored (folded the way names are compared), the node's own name left out.
+    pub aliases: Vec<String>,
+}
+
+#[utoipa::path(get, path = "/api/nodes/{id}/aliases", tag = "graph",
+    params(("id" = String, Path, description = "Node id, name or alias")),
+    responses(
+        (status = 200, description = "The node's aliases", body = NodeAliases),
+        (status = 404, description = "Unknown or ambiguous name", body = ErrorBody)))]
+pub async fn aliases(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<NodeAliases>, ApiError> {
+    let kg = state.kg.clone();
+    tokio::task::spawn_blocking(move || -> Result<NodeAliases> {
+        let node = kg.resolve(&id)?;
+        let aliases = kg.store().aliases_of(&node)?;
+        Ok(NodeAliases {
+            id: node.id,
+            name: node.name,
+            aliases,
+        })
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("the request's work failed: {e}")))?
+    .map(Json)
+    .map_err(ApiError::from)
+}

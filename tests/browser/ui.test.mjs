@@ -181,6 +181,19 @@ test("platform page of 国家超级计算中心: its goal and the evidence sente
   await p.close();
 });
 
+test("platform page of 中国科学院海洋大科学研究中心: its alias and what it is part of", async () => {
+  const p = await page("#/node/" + encodeURIComponent("中科院海洋大科学研究中心"));
+  assert.equal(await p.locator("h1").innerText(), "中国科学院海洋大科学研究中心");
+  const meta = await p.locator(".meta").innerText();
+  assert.match(meta, /别名 中科院海洋大科学研究中心/);
+  assert.match(meta, /隶属 中国科学院/);
+  await p.locator(".meta a", { hasText: "中国科学院" }).first().click();
+  await p.waitForFunction(() => location.hash.startsWith("#/node/organization"));
+  await p.locator("h1").waitFor();
+  assert.equal(await p.locator("h1").innerText(), "中国科学院");
+  await p.close();
+});
+
 test("goal page: content with linked platforms, targets table, policy documents, source document", async () => {
   const s = await page("#/search?q=" + encodeURIComponent("加快高端创新平台建设"));
   await s.locator(".hits li.goal .title a").first().click();

@@ -207,9 +207,41 @@ async fn overview_keeps_generic_classes_apart() {
 }
 
 #[tokio::test]
+async fn a_node_lists_its_aliases() {
+    let app = app();
+    let (s, v) = get(
+        &app,
+        &format!("/api/nodes/{}/aliases", enc("中国科学院海洋大科学研究中心")),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let aliases: Vec<&str> = v["aliases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert!(aliases.contains(&"中科院海洋大科学研究中心"), "{v}");
+    assert!(!aliases.contains(&"中国科学院海洋大科学研究中心"));
+    // An alias resolves too, to the same node.
+    let (_, w) = get(
+        &app,
+        &format!("/api/nodes/{}/aliases", enc("中科院海洋大科学研究中心")),
+    )
+    .await;
+    assert_eq!(w["id"], v["id"]);
+    let (s, _) = get(&app, "/api/nodes/nothing-like-it/aliases").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn openapi_describes_the_additions() {
     let (_, doc) = get(&app(), "/api/openapi.json").await;
-    for path in ["/api/documents/{id}", "/api/overview"] {
+    for path in [
+        "/api/documents/{id}",
+        "/api/overview",
+        "/api/nodes/{id}/aliases",
+    ] {
         assert!(doc["paths"].get(path).is_some(), "{path}");
     }
     let schemas = &doc["components"]["schemas"];
