@@ -222,7 +222,8 @@ impl KnowledgeGraph {
                     index.upsert_goal(node, &t)
                 }
             },
-            NodeKind::Target => Ok(()),
+            // A target is found by what it counts and its value (技术创新中心 150家以上).
+            NodeKind::Target => index.upsert_entity(node, &target_search_names(node)),
             _ => {
                 let aliases = self.store.aliases_of(node)?;
                 index.upsert_entity(node, &aliases)
@@ -695,6 +696,12 @@ impl KnowledgeGraph {
         self.with_graph(|v| v.trace(&self.store, entity, limit))
     }
 
+    /// How many goals depend on a node (by id): directly, through a target or through its
+    /// parts, as `trace` counts them. 0 for an unknown id.
+    pub fn dependent_goal_count(&self, id: &str) -> Result<usize> {
+        self.with_graph(|v| Ok(v.trace_goal_ids(id).len()))
+    }
+
     /// The subgraph within `request.depth` hops of a node, edges followed either way.
     ///
     /// ```no_run
@@ -928,5 +935,16 @@ fn error_reason(e: &Error) -> String {
         Error::Ingest { source, .. } => source.to_string(),
         Error::Io { source, .. } => source.to_string(),
         other => other.to_string(),
+    }
+}
+
+/// The texts a target is searchable by besides its name: its subject with the value.
+fn target_search_names(node: &Node) -> Vec<String> {
+    let subject = node.prop_str("subject").unwrap_or("").trim();
+    let raw = node.prop_str("raw").unwrap_or(&node.name).trim();
+    if subject.is_empty() {
+        Vec::new()
+    } else {
+        vec![format!("{subject} {raw}")]
     }
 }

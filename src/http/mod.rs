@@ -12,6 +12,7 @@ mod error;
 mod extract;
 mod handlers;
 mod openapi;
+mod ui_api;
 
 pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use openapi::ApiDoc;
@@ -86,6 +87,9 @@ pub fn router(state: AppState) -> Router {
             "/api/documents",
             get(handlers::documents).post(handlers::upload),
         )
+        .route("/api/documents/{id}", get(ui_api::document))
+        .route("/api/overview", get(ui_api::overview_route))
+        .route("/api/nodes/{id}/aliases", get(ui_api::aliases))
         .fallback(handlers::not_found)
         .with_state(state)
         // Innermost first: the body limit and timeout produce bare 413/408 responses that

@@ -10,7 +10,7 @@ use tantivy::schema::{
 
 /// Bumped whenever the schema or an analysis changes: an index of another version is
 /// recreated empty on open, and the caller rebuilds it from the store.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The fields of the index.
 ///

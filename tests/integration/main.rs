@@ -12,3 +12,4 @@ mod search;
 mod second_year;
 mod store;
 mod sync;
+mod ui_api;
