@@ -23,6 +23,7 @@ pub mod http;
 pub mod index;
 pub mod ingest;
 pub mod model;
+pub mod export;
 pub mod query;
 pub mod store;
 
