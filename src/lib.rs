@@ -15,6 +15,8 @@
 //! ```
 
 pub mod cli;
+pub mod cli_data;
+pub mod config;
 pub mod corpus;
 pub mod error;
 pub mod extract;

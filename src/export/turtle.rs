@@ -89,6 +89,7 @@ pub fn write(store: &GraphStore, out: &mut dyn Write, tick: Tick<'_>) -> Result<
     let ser = TurtleSerializer::new()
         .with_prefix("pg", VOCAB)
         .and_then(|s| s.with_prefix("node", format!("{BASE}node/")))
+        .and_then(|s| s.with_prefix("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"))
         .and_then(|s| s.with_prefix("rdfs", "http://www.w3.org/2000/01/rdf-schema#"))
         .and_then(|s| s.with_prefix("prov", PROV))
         .and_then(|s| s.with_prefix("dcterms", DCTERMS))

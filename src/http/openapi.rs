@@ -40,6 +40,7 @@ with a 4xx status; a 500 means a fault inside the server."
         handlers::stats,
         handlers::documents,
         handlers::upload,
+        super::backup::backup,
     ),
     components(schemas(
         Node, Edge, NodeKind, EdgeLabel, NodeRef, NodeView, Trace, TracedGoal, Subgraph,
