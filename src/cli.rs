@@ -191,16 +191,15 @@ pub struct Output {
 /// What `main` does with the result: the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     let config = crate::config::Config::load(cli.config.as_deref(), &cli.data)?;
-    let seeds = config.seeds.clone().unwrap_or_else(|| PathBuf::from(SEEDS_DIR));
+    let seeds = config
+        .seeds
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(SEEDS_DIR));
     match cli.command {
         None => default_command(&cli.data, &config),
         Some(Command::Ingest { paths, out }) => {
             let kg = KnowledgeGraph::open(&cli.data)?;
-            let paths = if paths.is_empty() {
-                vec![seeds]
-            } else {
-                paths
-            };
+            let paths = if paths.is_empty() { vec![seeds] } else { paths };
             let report = ingest_with_progress(&kg, &paths)?;
             if out.json {
                 print_json(&report)?;
@@ -338,7 +337,10 @@ fn default_command(data: &Path, config: &crate::config::Config) -> Result<i32> {
     let started = std::time::Instant::now();
     let kg = KnowledgeGraph::open(data)?;
     if kg.store().is_empty() {
-        let seeds = config.seeds.clone().unwrap_or_else(|| PathBuf::from(SEEDS_DIR));
+        let seeds = config
+            .seeds
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(SEEDS_DIR));
         if seeds.is_dir() {
             eprintln!(
                 "the store at {} is empty: ingesting {}/",
@@ -367,18 +369,20 @@ fn default_command(data: &Path, config: &crate::config::Config) -> Result<i32> {
 fn serve(kg: KnowledgeGraph, args: &ServeArgs, started: std::time::Instant) -> Result<i32> {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| {
-                    args.log
-                        .as_deref()
-                        .unwrap_or("plangraph=info,tower_http=info")
-                        .into()
-                }),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                args.log
+                    .as_deref()
+                    .unwrap_or("plangraph=info,tower_http=info")
+                    .into()
+            }),
         )
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .try_init();
-    let addr = args.addr.clone().unwrap_or_else(|| DEFAULT_ADDR.to_string());
+    let addr = args
+        .addr
+        .clone()
+        .unwrap_or_else(|| DEFAULT_ADDR.to_string());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -388,9 +392,7 @@ fn serve(kg: KnowledgeGraph, args: &ServeArgs, started: std::time::Instant) -> R
         let listener = tokio::net::TcpListener::bind(&addr)
             .await
             .map_err(|e| Error::io(&addr, e))?;
-        let local = listener
-            .local_addr()
-            .map_err(|e| Error::io(&addr, e))?;
+        let local = listener.local_addr().map_err(|e| Error::io(&addr, e))?;
         if !local.ip().is_loopback() && state.token.is_none() {
             eprintln!(
                 "note: listening on {local} without a token: uploads are accepted only from \

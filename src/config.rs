@@ -11,10 +11,26 @@ pub const CONFIG_FILE: &str = "plangraph.toml";
 
 /// Every key: its name, the environment variable that overrides it, what it sets.
 pub const KEYS: [(&str, &str, &str); 4] = [
-    ("addr", "PLANGRAPH_ADDR", "address `serve` listens on (default 127.0.0.1:7878)"),
-    ("token", "PLANGRAPH_TOKEN", "bearer token that lets other machines upload"),
-    ("seeds", "PLANGRAPH_SEEDS", "folder `ingest` reads when given no path (default seeds)"),
-    ("log", "PLANGRAPH_LOG", "log filter of `serve` when RUST_LOG is unset"),
+    (
+        "addr",
+        "PLANGRAPH_ADDR",
+        "address `serve` listens on (default 127.0.0.1:7878)",
+    ),
+    (
+        "token",
+        "PLANGRAPH_TOKEN",
+        "bearer token that lets other machines upload",
+    ),
+    (
+        "seeds",
+        "PLANGRAPH_SEEDS",
+        "folder `ingest` reads when given no path (default seeds)",
+    ),
+    (
+        "log",
+        "PLANGRAPH_LOG",
+        "log filter of `serve` when RUST_LOG is unset",
+    ),
 ];
 
 /// The settings; `None` where neither the file nor the environment sets a key.

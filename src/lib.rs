@@ -19,13 +19,13 @@ pub mod cli_data;
 pub mod config;
 pub mod corpus;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod graph;
 pub mod http;
 pub mod index;
 pub mod ingest;
 pub mod model;
-pub mod export;
 pub mod query;
 pub mod store;
 

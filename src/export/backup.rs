@@ -148,8 +148,7 @@ fn read_header(path: &Path) -> Result<Header> {
 /// ```
 pub fn backup(kg: &KnowledgeGraph, dir: &Path, tick: Tick<'_>) -> Result<BackupManifest> {
     save(dir, |out| {
-        kg.store()
-            .without_writes(|s| jsonl::write(s, out, tick))
+        kg.store().without_writes(|s| jsonl::write(s, out, tick))
     })
 }
 
@@ -221,8 +220,11 @@ pub fn check(dir: &Path) -> Result<BackupManifest> {
         hasher: xxhash_rust::xxh3::Xxh3::new(),
         bytes: 0,
     };
-    std::io::copy(&mut std::io::BufReader::with_capacity(1 << 16, f), &mut hashing)
-        .map_err(|e| Error::io(&data, e))?;
+    std::io::copy(
+        &mut std::io::BufReader::with_capacity(1 << 16, f),
+        &mut hashing,
+    )
+    .map_err(|e| Error::io(&data, e))?;
     let hash = format!("{:016x}", hashing.hasher.digest());
     if hashing.bytes != m.bytes || hash != m.xxh3 {
         return Err(Error::Load {

@@ -51,7 +51,11 @@ pub fn write(store: &GraphStore, out: &mut dyn Write, tick: Tick<'_>) -> Result<
         ),
     ])))
     .map_err(io)?;
-    let fixed_node = [("kind", "string"), ("name", "string"), ("aliases", "string")];
+    let fixed_node = [
+        ("kind", "string"),
+        ("name", "string"),
+        ("aliases", "string"),
+    ];
     let mut next = 0usize;
     let mut key = |w: &mut Writer<&mut dyn Write>, domain: &str, name: &str, ty: &str| {
         let id = format!("d{next}");
@@ -81,7 +85,8 @@ pub fn write(store: &GraphStore, out: &mut dyn Write, tick: Tick<'_>) -> Result<
         edge_keys.insert(name, id);
     }
     w.write_event(Event::Start(
-        BytesStart::new("graph").with_attributes([("id", "plangraph"), ("edgedefault", "directed")]),
+        BytesStart::new("graph")
+            .with_attributes([("id", "plangraph"), ("edgedefault", "directed")]),
     ))
     .map_err(io)?;
 
@@ -102,11 +107,17 @@ pub fn write(store: &GraphStore, out: &mut dyn Write, tick: Tick<'_>) -> Result<
         .map_err(io)?;
         data(&mut w, &node_keys["kind"], n.kind.as_str()).map_err(io)?;
         data(&mut w, &node_keys["name"], &n.name).map_err(io)?;
-        data(&mut w, &node_keys["aliases"], &serde_json::to_string(&aliases)?).map_err(io)?;
+        data(
+            &mut w,
+            &node_keys["aliases"],
+            &serde_json::to_string(&aliases)?,
+        )
+        .map_err(io)?;
         for (col, v) in flatten(&n.props) {
             data(&mut w, &node_keys[col.as_str()], &text(v)).map_err(io)?;
         }
-        w.write_event(Event::End(BytesEnd::new("node"))).map_err(io)?;
+        w.write_event(Event::End(BytesEnd::new("node")))
+            .map_err(io)?;
         count += 1;
         if count % 1024 == 0 {
             tick(1024);
@@ -127,15 +138,18 @@ pub fn write(store: &GraphStore, out: &mut dyn Write, tick: Tick<'_>) -> Result<
         for (col, v) in flatten(&e.props) {
             data(&mut w, &edge_keys[col.as_str()], &text(v)).map_err(io)?;
         }
-        w.write_event(Event::End(BytesEnd::new("edge"))).map_err(io)?;
+        w.write_event(Event::End(BytesEnd::new("edge")))
+            .map_err(io)?;
         count += 1;
         if count % 1024 == 0 {
             tick(1024);
         }
     }
     tick(count % 1024);
-    w.write_event(Event::End(BytesEnd::new("graph"))).map_err(io)?;
-    w.write_event(Event::End(BytesEnd::new("graphml"))).map_err(io)?;
+    w.write_event(Event::End(BytesEnd::new("graph")))
+        .map_err(io)?;
+    w.write_event(Event::End(BytesEnd::new("graphml")))
+        .map_err(io)?;
     let out = w.into_inner();
     out.write_all(b"\n").map_err(io)?;
     out.flush().map_err(io)

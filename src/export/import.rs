@@ -129,6 +129,7 @@ fn load_lines(
     let mut number = 0u64;
     // Lines come in this order: header, nodes, edges, documents, aliases.
     let mut stage = 0u8;
+    let mut seen = LoadCounts::default();
     for text in input.lines() {
         number += 1;
         let text = text.map_err(|e| at(number, format!("cannot read: {e}")))?;
@@ -159,10 +160,19 @@ fn load_lines(
             ));
         }
         stage = this_stage;
+        match this_stage {
+            1 => seen.nodes += 1,
+            2 => seen.edges += 1,
+            3 => seen.documents += 1,
+            _ => {}
+        }
         let loaded = match line {
             Line::Header(h) => {
                 if h.format != FORMAT_NAME {
-                    return Err(at(number, format!("format `{}`, not {FORMAT_NAME}", h.format)));
+                    return Err(at(
+                        number,
+                        format!("format `{}`, not {FORMAT_NAME}", h.format),
+                    ));
                 }
                 if h.version > JSONL_VERSION {
                     return Err(at(
@@ -203,12 +213,8 @@ fn load_lines(
     let Some(header) = header else {
         return Err(at(0, "empty: no header line".into()));
     };
-    let counts = load.finish().map_err(|e| match e {
-        Error::Load { reason, .. } => at(0, reason),
-        other => other,
-    })?;
     let expected = (header.nodes, header.edges, header.documents);
-    if (counts.nodes, counts.edges, counts.documents) != expected {
+    if (seen.nodes, seen.edges, seen.documents) != expected {
         return Err(at(
             0,
             format!(
@@ -217,11 +223,14 @@ fn load_lines(
                 header.nodes,
                 header.edges,
                 header.documents,
-                counts.nodes,
-                counts.edges,
-                counts.documents
+                seen.nodes,
+                seen.edges,
+                seen.documents
             ),
         ));
     }
-    Ok(counts)
+    load.finish().map_err(|e| match e {
+        Error::Load { reason, .. } => at(0, reason),
+        other => other,
+    })
 }

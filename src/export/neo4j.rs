@@ -104,7 +104,8 @@ pub fn write(store: &GraphStore, dir: &Path, tick: Tick<'_>) -> Result<()> {
     }
 
     let script_path = dir.join(CYPHER_SCRIPT);
-    let script_file = std::fs::File::create(&script_path).map_err(|e| Error::io(&script_path, e))?;
+    let script_file =
+        std::fs::File::create(&script_path).map_err(|e| Error::io(&script_path, e))?;
     let mut script = std::io::BufWriter::with_capacity(1 << 16, script_file);
     let io = |e| Error::io(&script_path, e);
     writeln!(
@@ -193,8 +194,10 @@ pub fn write(store: &GraphStore, dir: &Path, tick: Tick<'_>) -> Result<()> {
         w.write_record(&row)
             .map_err(|err| csv_error(&dir.join(&name), err))?;
 
-        let map: Vec<(String, String)> =
-            flat.iter().map(|(k, v)| (k.clone(), cypher_value(v))).collect();
+        let map: Vec<(String, String)> = flat
+            .iter()
+            .map(|(k, v)| (k.clone(), cypher_value(v)))
+            .collect();
         writeln!(
             script,
             "MATCH (a:Node {{id: {}}}), (b:Node {{id: {}}}) CREATE (a)-[:{rel} {}]->(b);",

@@ -1,6 +1,6 @@
 //! The RDF export, as Turtle. The vocabulary (`pg:`) is described in docs/rdf.md: a class
 //! per node kind (`pg:Goal`, `pg:Institution` ⊑ `pg:Platform`, `pg:Document`, `pg:Target`
-//! …), one triple per edge (`goal pg:depends_on institution`), and for each edge an
+//! …), one triple per edge (`goal rel:depends_on institution`), and for each edge an
 //! `rdf:Statement` carrying its action and its provenance: `prov:wasDerivedFrom` the
 //! `pg:Evidence` sentence, which `prov:wasQuotedFrom` the `pg:SourceDocument` it is in.
 
@@ -17,6 +17,8 @@ use std::io::Write;
 
 /// The vocabulary's namespace.
 pub const VOCAB: &str = "https://plangraph.invalid/vocab#";
+/// The namespace of the relations (one per edge label), apart from the properties.
+pub const RELATIONS: &str = "https://plangraph.invalid/relation#";
 /// Where nodes, statements, evidence and source documents are named.
 pub const BASE: &str = "https://plangraph.invalid/";
 const PROV: &str = "http://www.w3.org/ns/prov#";
@@ -49,6 +51,10 @@ fn iri(s: String) -> Result<NamedNode> {
 
 fn pg(local: &str) -> Result<NamedNode> {
     iri(format!("{VOCAB}{}", escape(local)))
+}
+
+fn relation(label: EdgeLabel) -> Result<NamedNode> {
+    iri(format!("{RELATIONS}{}", label.as_str()))
 }
 
 fn node_iri(id: &str) -> Result<NamedNode> {
@@ -88,6 +94,7 @@ impl Out<'_> {
 pub fn write(store: &GraphStore, out: &mut dyn Write, tick: Tick<'_>) -> Result<()> {
     let ser = TurtleSerializer::new()
         .with_prefix("pg", VOCAB)
+        .and_then(|s| s.with_prefix("rel", RELATIONS))
         .and_then(|s| s.with_prefix("node", format!("{BASE}node/")))
         .and_then(|s| s.with_prefix("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"))
         .and_then(|s| s.with_prefix("rdfs", "http://www.w3.org/2000/01/rdf-schema#"))
@@ -122,7 +129,7 @@ pub fn write(store: &GraphStore, out: &mut dyn Write, tick: Tick<'_>) -> Result<
         o.t(&c, &sub_class, prov_entity.clone())?;
     }
     for l in EdgeLabel::ALL {
-        let p = pg(l.as_str())?;
+        let p = relation(l)?;
         o.t(&p, &rdf_type, rdf::PROPERTY.into_owned())?;
         o.t(&p, &label, Literal::new_simple_literal(l.as_str()))?;
     }
@@ -162,10 +169,17 @@ pub fn write(store: &GraphStore, out: &mut dyn Write, tick: Tick<'_>) -> Result<
     count = 0;
     for e in store.edges() {
         let e = e?;
-        let (s, t, p) = (node_iri(&e.source)?, node_iri(&e.target)?, pg(e.label.as_str())?);
+        let (s, t, p) = (
+            node_iri(&e.source)?,
+            node_iri(&e.target)?,
+            relation(e.label)?,
+        );
         o.t(&s, &p, t.clone())?;
         let key = format!("{}\u{0}{}\u{0}{}", e.source, e.label, e.target);
-        let st = iri(format!("{BASE}statement/{:016x}", stable_hash(key.as_bytes())))?;
+        let st = iri(format!(
+            "{BASE}statement/{:016x}",
+            stable_hash(key.as_bytes())
+        ))?;
         o.t(&st, &rdf_type, statement.clone())?;
         o.t(&st, &subj, s)?;
         o.t(&st, &pred, p)?;

@@ -74,18 +74,18 @@ impl BulkLoad<'_> {
         for end in [&edge.source, &edge.target] {
             if !self.store.nodes.contains_key(end.as_bytes())? {
                 return Err(bad(format!(
-                        "edge {} {} {}: node {end} is not among the nodes before it",
-                        edge.source, edge.label, edge.target
-                    )));
+                    "edge {} {} {}: node {end} is not among the nodes before it",
+                    edge.source, edge.label, edge.target
+                )));
             }
         }
         let key = keys::edge(&edge.source, edge.label, &edge.target);
         let props = serde_json::to_vec(&edge.props)?;
         if self.store.out.insert(key, props)?.is_some() {
             return Err(bad(format!(
-                    "edge {} {} {} appears twice",
-                    edge.source, edge.label, edge.target
-                )));
+                "edge {} {} {} appears twice",
+                edge.source, edge.label, edge.target
+            )));
         }
         self.store.inn.insert(
             keys::edge(&edge.target, edge.label, &edge.source),
@@ -125,7 +125,10 @@ impl BulkLoad<'_> {
                 return Err(missing(format!("the name {name} of node {id}")));
             }
             if normalize_name(name) != *name {
-                return Err(bad(format!("document {}: name {name} is not normalised", record.id)));
+                return Err(bad(format!(
+                    "document {}: name {name} is not normalised",
+                    record.id
+                )));
             }
             hold(&s.refs, &keys::name_ref(name, id))?;
             s.names.insert(keys::name(name, id), &[] as &[u8])?;
@@ -169,10 +172,10 @@ impl BulkLoad<'_> {
         }
         if !unheld.is_empty() {
             return Err(bad(format!(
-                    "{} nodes are held by no document (first: {})",
-                    unheld.len(),
-                    unheld[0]
-                )));
+                "{} nodes are held by no document (first: {})",
+                unheld.len(),
+                unheld[0]
+            )));
         }
         let problems = s.verify()?;
         if let Some(first) = problems.first() {
