@@ -119,7 +119,7 @@ pub fn write(store: &GraphStore, out: &mut dyn Write, tick: Tick<'_>) -> Result<
         w.write_event(Event::End(BytesEnd::new("node")))
             .map_err(io)?;
         count += 1;
-        if count % 1024 == 0 {
+        if count.is_multiple_of(1024) {
             tick(1024);
         }
     }
@@ -141,7 +141,7 @@ pub fn write(store: &GraphStore, out: &mut dyn Write, tick: Tick<'_>) -> Result<
         w.write_event(Event::End(BytesEnd::new("edge")))
             .map_err(io)?;
         count += 1;
-        if count % 1024 == 0 {
+        if count.is_multiple_of(1024) {
             tick(1024);
         }
     }

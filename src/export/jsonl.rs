@@ -59,7 +59,7 @@ pub enum Line {
     Header(Header),
     Node(NodeLine),
     Edge(EdgeLine),
-    Document(DocumentRecord),
+    Document(Box<DocumentRecord>),
     Alias(AliasLine),
 }
 
@@ -124,7 +124,7 @@ pub fn write(store: &GraphStore, out: &mut dyn Write, tick: Tick<'_>) -> Result<
             }),
         )?;
         n += 1;
-        if n % 1024 == 0 {
+        if n.is_multiple_of(1024) {
             tick(1024);
         }
     }
@@ -142,13 +142,13 @@ pub fn write(store: &GraphStore, out: &mut dyn Write, tick: Tick<'_>) -> Result<
             }),
         )?;
         n += 1;
-        if n % 1024 == 0 {
+        if n.is_multiple_of(1024) {
             tick(1024);
         }
     }
     tick(n % 1024);
     for doc in store.documents() {
-        emit(out, &Line::Document(doc?))?;
+        emit(out, &Line::Document(Box::new(doc?)))?;
         tick(1);
     }
     out.flush().map_err(io_error)

@@ -154,7 +154,7 @@ pub fn write(store: &GraphStore, dir: &Path, tick: Tick<'_>) -> Result<()> {
         map.extend(flat.iter().map(|(k, v)| (k.clone(), cypher_value(v))));
         writeln!(script, "CREATE (:Node:{label} {});", cypher_map(&map)).map_err(io)?;
         count += 1;
-        if count % 1024 == 0 {
+        if count.is_multiple_of(1024) {
             tick(1024);
         }
     }
@@ -207,7 +207,7 @@ pub fn write(store: &GraphStore, dir: &Path, tick: Tick<'_>) -> Result<()> {
         )
         .map_err(io)?;
         count += 1;
-        if count % 1024 == 0 {
+        if count.is_multiple_of(1024) {
             tick(1024);
         }
     }

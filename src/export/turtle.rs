@@ -153,7 +153,7 @@ pub fn write(store: &GraphStore, out: &mut dyn Write, tick: Tick<'_>) -> Result<
             }
         }
         count += 1;
-        if count % 1024 == 0 {
+        if count.is_multiple_of(1024) {
             tick(1024);
         }
     }
@@ -222,7 +222,7 @@ pub fn write(store: &GraphStore, out: &mut dyn Write, tick: Tick<'_>) -> Result<
             }
         }
         count += 1;
-        if count % 1024 == 0 {
+        if count.is_multiple_of(1024) {
             tick(1024);
         }
     }
