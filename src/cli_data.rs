@@ -111,9 +111,9 @@ pub fn run(command: DataCommand, data: &Path) -> Result<i32> {
                 Error::Locked { path } => Error::InvalidParam {
                     param: "data",
                     reason: format!(
-                        "{} is held by a running plangraph server: take the backup through \
-                         it (GET /api/backup, saved with `plangraph restore`-ready files) or \
-                         stop it first",
+                        "{} is held by a running plangraph server: stop it, or take the \
+                         backup through it (GET /api/backup streams graph.jsonl; \
+                         plangraph::export::backup_from_reader makes the folder)",
                         path.display()
                     ),
                 },
