@@ -6,7 +6,7 @@ use crate::graph::{CoDependence, PathResult, Ranking, Subgraph, Trace};
 use crate::index::SearchRequest;
 use crate::model::{EdgeLabel, Node, NodeKind};
 use crate::query::{DocumentOutcome, IngestReport, KnowledgeGraph, NeighborsRequest, Progress};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use comfy_table::{presets::UTF8_BORDERS_ONLY, Table};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -41,6 +41,10 @@ pub struct Cli {
         value_name = "DIR"
     )]
     pub data: PathBuf,
+
+    /// Settings file (default: DIR/plangraph.toml when there is one).
+    #[arg(long, global = true, env = "PLANGRAPH_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -154,31 +158,15 @@ pub enum Command {
         #[command(flatten)]
         out: Output,
     },
-    /// The whole graph in a standard format.
-    Export {
-        #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
-        format: ExportFormat,
-        /// Write here instead of stdout.
-        #[arg(long, value_name = "PATH")]
-        out: Option<PathBuf>,
-    },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ExportFormat {
-    /// One JSON object a line: {"type":"node",...} then {"type":"edge",...}.
-    Jsonl,
-    /// GraphML XML (yEd, Gephi, NetworkX).
-    Graphml,
-    /// Neo4j import: CSV files and a Cypher script.
-    Neo4j,
+    #[command(flatten)]
+    Data(crate::cli_data::DataCommand),
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, default_value = DEFAULT_ADDR, value_name = "ADDR")]
-    pub addr: String,
+    /// Address to listen on [default: 127.0.0.1:7878].
+    #[arg(long, env = "PLANGRAPH_ADDR", value_name = "ADDR")]
+    pub addr: Option<String>,
     /// Accept uploads from other machines that send `Authorization: Bearer TOKEN`
     /// (without one, only this machine may upload).
     #[arg(
@@ -188,6 +176,9 @@ pub struct ServeArgs {
         value_name = "TOKEN"
     )]
     pub token: Option<String>,
+    /// The log filter when `RUST_LOG` is unset (from the configuration).
+    #[arg(skip)]
+    pub log: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Args)]
@@ -199,15 +190,16 @@ pub struct Output {
 
 /// What `main` does with the result: the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
+    let config = crate::config::Config::load(cli.config.as_deref(), &cli.data)?;
+    let seeds = config
+        .seeds
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(SEEDS_DIR));
     match cli.command {
-        None => default_command(&cli.data),
+        None => default_command(&cli.data, &config),
         Some(Command::Ingest { paths, out }) => {
             let kg = KnowledgeGraph::open(&cli.data)?;
-            let paths = if paths.is_empty() {
-                vec![PathBuf::from(SEEDS_DIR)]
-            } else {
-                paths
-            };
+            let paths = if paths.is_empty() { vec![seeds] } else { paths };
             let report = ingest_with_progress(&kg, &paths)?;
             if out.json {
                 print_json(&report)?;
@@ -315,7 +307,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::Serve(args)) => {
             let started = std::time::Instant::now();
             let kg = KnowledgeGraph::open(&cli.data)?;
-            serve(kg, &args, started)
+            serve(kg, &config.apply_serve(args), started)
         }
         Some(Command::Stats { out }) => {
             let kg = KnowledgeGraph::open(&cli.data)?;
@@ -335,34 +327,20 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
-        Some(Command::Export { format, out }) => {
-            let kg = KnowledgeGraph::open(&cli.data)?;
-            if format != ExportFormat::Jsonl {
-                return Err(Error::InvalidParam {
-                    param: "format",
-                    reason: format!("{format:?} export is not available yet; use jsonl"),
-                });
-            }
-            match out {
-                Some(path) => {
-                    let f = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
-                    kg.export_jsonl(&mut std::io::BufWriter::new(f))?;
-                    eprintln!("wrote {}", path.display());
-                }
-                None => kg.export_jsonl(&mut std::io::BufWriter::new(std::io::stdout().lock()))?,
-            }
-            Ok(0)
-        }
+        Some(Command::Data(command)) => crate::cli_data::run(command, &cli.data),
     }
 }
 
 /// No command: ingest the bundled seeds when the store is empty, then serve on the default
 /// address.
-fn default_command(data: &Path) -> Result<i32> {
+fn default_command(data: &Path, config: &crate::config::Config) -> Result<i32> {
     let started = std::time::Instant::now();
     let kg = KnowledgeGraph::open(data)?;
     if kg.store().is_empty() {
-        let seeds = PathBuf::from(SEEDS_DIR);
+        let seeds = config
+            .seeds
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(SEEDS_DIR));
         if seeds.is_dir() {
             eprintln!(
                 "the store at {} is empty: ingesting {}/",
@@ -380,34 +358,41 @@ fn default_command(data: &Path) -> Result<i32> {
         }
     }
     let args = ServeArgs {
-        addr: DEFAULT_ADDR.to_string(),
-        token: std::env::var("PLANGRAPH_TOKEN").ok(),
+        addr: None,
+        token: None,
+        log: None,
     };
-    serve(kg, &args, started)
+    serve(kg, &config.apply_serve(args), started)
 }
 
 /// Serve until Ctrl-C. Logs go to stderr, filtered by `RUST_LOG` (default: info).
 fn serve(kg: KnowledgeGraph, args: &ServeArgs, started: std::time::Instant) -> Result<i32> {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "plangraph=info,tower_http=info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                args.log
+                    .as_deref()
+                    .unwrap_or("plangraph=info,tower_http=info")
+                    .into()
+            }),
         )
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .try_init();
+    let addr = args
+        .addr
+        .clone()
+        .unwrap_or_else(|| DEFAULT_ADDR.to_string());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::io("tokio runtime", e))?;
     let state = crate::http::AppState::new(std::sync::Arc::new(kg), args.token.clone());
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(&args.addr)
+        let listener = tokio::net::TcpListener::bind(&addr)
             .await
-            .map_err(|e| Error::io(&args.addr, e))?;
-        let local = listener
-            .local_addr()
-            .map_err(|e| Error::io(&args.addr, e))?;
+            .map_err(|e| Error::io(&addr, e))?;
+        let local = listener.local_addr().map_err(|e| Error::io(&addr, e))?;
         if !local.ip().is_loopback() && state.token.is_none() {
             eprintln!(
                 "note: listening on {local} without a token: uploads are accepted only from \

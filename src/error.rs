@@ -57,6 +57,18 @@ pub enum Error {
     #[error("corrupt store entry in {tree}: {reason}")]
     Corrupt { tree: &'static str, reason: String },
 
+    /// A JSONL export or backup that cannot be loaded: the file, the line, the reason.
+    #[error("{}{}: {reason}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Load {
+        path: PathBuf,
+        line: Option<u64>,
+        reason: String,
+    },
+
+    /// Import and restore write only into an empty data folder (or backup folder).
+    #[error("{} is not empty: {what}", path.display())]
+    NotEmpty { path: PathBuf, what: &'static str },
+
     #[error("store: {0}")]
     Store(#[from] sled::Error),
 
@@ -92,6 +104,8 @@ impl Error {
                 | Error::Ambiguous { .. }
                 | Error::NoPath { .. }
                 | Error::InvalidParam { .. }
+                | Error::Load { .. }
+                | Error::NotEmpty { .. }
         )
     }
 

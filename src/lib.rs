@@ -13,10 +13,16 @@
 //!            ─► graph   (petgraph view: trace, neighbourhoods, paths, ranking)
 //!            ─► query   (the facade: KnowledgeGraph) ─► cli / http
 //! ```
+//!
+//! [`export`] takes the whole graph out (JSONL, GraphML, Neo4j CSV, Turtle) and back in
+//! (import, backup, restore); [`config`] reads `plangraph.toml` and `PLANGRAPH_*`.
 
 pub mod cli;
+pub mod cli_data;
+pub mod config;
 pub mod corpus;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod graph;
 pub mod http;

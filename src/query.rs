@@ -11,7 +11,7 @@ use crate::ingest::{self, ParsedDocument};
 use crate::model::{self, Edge, EdgeLabel, Node, NodeKind};
 use crate::store::{DocumentBatch, DocumentRecord, GraphStore, Stats, WriteOutcome, WriteStatus};
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -827,23 +827,11 @@ impl KnowledgeGraph {
         self.store.stats()
     }
 
-    /// The whole graph as JSON lines: nodes first, then edges.
+    /// The whole graph as JSON lines (see [`crate::export::jsonl`]): a header, nodes,
+    /// edges, document records; one consistent state even while documents are written.
     pub fn export_jsonl(&self, out: &mut dyn Write) -> Result<()> {
-        let io = |e| Error::io("export", e);
-        for n in self.store.nodes() {
-            let mut v = serde_json::to_value(n?)?;
-            tag_type(&mut v, "node");
-            serde_json::to_writer(&mut *out, &v)?;
-            out.write_all(b"\n").map_err(io)?;
-        }
-        for e in self.store.edges() {
-            let mut v = serde_json::to_value(e?)?;
-            tag_type(&mut v, "edge");
-            serde_json::to_writer(&mut *out, &v)?;
-            out.write_all(b"\n").map_err(io)?;
-        }
-        out.flush().map_err(io)?;
-        Ok(())
+        self.store
+            .without_writes(|s| crate::export::jsonl::write(s, out, &mut |_| {}))
     }
 
     fn read_index(&self) -> RwLockReadGuard<'_, TextIndex> {
@@ -885,15 +873,6 @@ fn describe_candidate(n: &Node) -> String {
             format!("{} (goal, {unit} {year}, {})", n.name, n.id)
         }
         k => format!("{} ({k}, {})", n.name, n.id),
-    }
-}
-
-fn tag_type(v: &mut Value, ty: &str) {
-    if let Value::Object(map) = v {
-        let mut tagged = serde_json::Map::new();
-        tagged.insert("type".into(), json!(ty));
-        tagged.append(map);
-        *map = tagged;
     }
 }
 

@@ -8,6 +8,7 @@
 //! sent (see [`error`]); a 500 only for a fault inside. Uploads (`POST /api/documents`)
 //! are accepted from this machine, or with the configured bearer token from anywhere.
 
+mod backup;
 mod error;
 mod extract;
 mod handlers;
@@ -83,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/path", get(handlers::path))
         .route("/api/rank", get(handlers::rank))
         .route("/api/stats", get(handlers::stats))
+        .route("/api/backup", get(backup::backup))
         .route(
             "/api/documents",
             get(handlers::documents).post(handlers::upload),

@@ -44,6 +44,7 @@ with a 4xx status; a 500 means a fault inside the server."
         ui_api::document,
         ui_api::overview_route,
         ui_api::aliases,
+        super::backup::backup,
     ),
     components(schemas(
         Node, Edge, NodeKind, EdgeLabel, NodeRef, NodeView, Trace, TracedGoal, Subgraph,

@@ -2,6 +2,7 @@
 
 mod common;
 mod crash;
+mod export;
 mod extract;
 mod graph;
 mod heldout_d;
