@@ -188,6 +188,10 @@ pub struct ServeArgs {
         value_name = "TOKEN"
     )]
     pub token: Option<String>,
+    /// A request taking longer than this many seconds gets a 408.
+    #[arg(long, default_value_t = 60, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..=86400))]
+    pub request_timeout: u64,
 }
 
 #[derive(Debug, Clone, Copy, Args)]
@@ -382,6 +386,7 @@ fn default_command(data: &Path) -> Result<i32> {
     let args = ServeArgs {
         addr: DEFAULT_ADDR.to_string(),
         token: std::env::var("PLANGRAPH_TOKEN").ok(),
+        request_timeout: crate::http::REQUEST_TIMEOUT.as_secs(),
     };
     serve(kg, &args, started)
 }
@@ -400,7 +405,8 @@ fn serve(kg: KnowledgeGraph, args: &ServeArgs, started: std::time::Instant) -> R
         .enable_all()
         .build()
         .map_err(|e| Error::io("tokio runtime", e))?;
-    let state = crate::http::AppState::new(std::sync::Arc::new(kg), args.token.clone());
+    let state = crate::http::AppState::new(std::sync::Arc::new(kg), args.token.clone())
+        .with_request_timeout(std::time::Duration::from_secs(args.request_timeout));
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(&args.addr)
             .await

@@ -65,8 +65,8 @@ impl<S: Send + Sync> FromRequest<S> for ApiBody {
 
 /// Proof that the client may write. Without a configured token, only clients on this
 /// machine may (and not through a proxy: a request carrying forwarding headers counts as
-/// remote). With a token, a request from elsewhere must carry `Authorization: Bearer
-/// TOKEN`; a wrong token is refused from anywhere.
+/// remote). With a token, every write must carry `Authorization: Bearer TOKEN`, from this
+/// machine too (another local user or a local proxy is no proof of the right to write).
 pub struct WriteAccess;
 
 impl FromRequestParts<AppState> for WriteAccess {
@@ -104,11 +104,11 @@ impl FromRequestParts<AppState> for WriteAccess {
                     .into_response())
                 }
             }
-            _ if local => Ok(WriteAccess),
             (Some(_), None) => Err(unauthorized(
-                "uploads from other machines need `Authorization: Bearer TOKEN` \
-                 (the token the server was started with)",
+                "uploads need `Authorization: Bearer TOKEN` (the token the server was \
+                 started with)",
             )),
+            (None, _) if local => Ok(WriteAccess),
             (None, _) => Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "forbidden",
