@@ -17,10 +17,33 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        check_utf8(parts.uri.query().unwrap_or(""))?;
         Query::<T>::try_from_uri(&parts.uri)
             .map(|Query(t)| ApiQuery(t))
             .map_err(|e| ApiError::rejection(e.status(), e.body_text()))
     }
+}
+
+/// Refuse a query string whose names or values do not decode to UTF-8 (the form decoder
+/// would turn them into U+FFFD silently), naming the parameter.
+fn check_utf8(query: &str) -> Result<(), ApiError> {
+    for pair in query.split('&') {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let decode = |s: &str| {
+            let s = s.replace('+', " ");
+            percent_encoding::percent_decode_str(&s)
+                .decode_utf8()
+                .map(|d| d.into_owned())
+        };
+        let shown = decode(name).unwrap_or_else(|_| "query".into());
+        if decode(name).is_err() || decode(value).is_err() {
+            return Err(ApiError::invalid(
+                &shown,
+                format!("`{shown}` is not valid UTF-8 once percent-decoded"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `Path<T>` with a JSON error.

@@ -148,7 +148,10 @@ fn assert_consistent(data: &Path, reference: &Reference, all: bool) -> usize {
     );
     let stats = kg.stats().unwrap();
     assert_eq!(stats.documents as usize, present);
-    assert_eq!(stats.nodes.get("goal").copied().unwrap_or(0), 9 * present as u64);
+    assert_eq!(
+        stats.nodes.get("goal").copied().unwrap_or(0),
+        9 * present as u64
+    );
     // The text index holds exactly the present documents' goals.
     for (id, (goals, hits)) in &reference.docs {
         let unit = goals[0].prop_str("unit").unwrap().to_string();

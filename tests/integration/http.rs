@@ -562,7 +562,11 @@ async fn remote_uploads_need_a_configured_token() {
     // proxied request counts as remote.
     let local = app_with(sample_kg(), Some("s3cret"), LOCAL);
     let r = post(&local, probe, &[], b"x".to_vec()).await;
-    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "loopback without the token");
+    assert_eq!(
+        r.status,
+        StatusCode::UNAUTHORIZED,
+        "loopback without the token"
+    );
     assert_eq!(r.error_code(), "unauthorized");
     let r = post(
         &local,
@@ -571,7 +575,11 @@ async fn remote_uploads_need_a_configured_token() {
         b"x".to_vec(),
     )
     .await;
-    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "loopback, right token");
+    assert_eq!(
+        r.status,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "loopback, right token"
+    );
     let r = post(
         &local,
         probe,

@@ -4,6 +4,7 @@ mod common;
 mod crash;
 mod extract;
 mod graph;
+mod hostile;
 mod http;
 mod ingest;
 mod pipeline;
