@@ -1,5 +1,6 @@
 //! All integration tests in one binary (one link), one module per area.
 
+mod access;
 mod common;
 mod crash;
 mod extract;
