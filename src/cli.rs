@@ -179,6 +179,10 @@ pub struct ServeArgs {
     /// The log filter when `RUST_LOG` is unset (from the configuration).
     #[arg(skip)]
     pub log: Option<String>,
+    /// A request taking longer than this many seconds gets a 408.
+    #[arg(long, default_value_t = 60, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..=86400))]
+    pub request_timeout: u64,
 }
 
 #[derive(Debug, Clone, Copy, Args)]
@@ -361,6 +365,7 @@ fn default_command(data: &Path, config: &crate::config::Config) -> Result<i32> {
         addr: None,
         token: None,
         log: None,
+        request_timeout: crate::http::REQUEST_TIMEOUT.as_secs(),
     };
     serve(kg, &config.apply_serve(args), started)
 }
@@ -387,7 +392,8 @@ fn serve(kg: KnowledgeGraph, args: &ServeArgs, started: std::time::Instant) -> R
         .enable_all()
         .build()
         .map_err(|e| Error::io("tokio runtime", e))?;
-    let state = crate::http::AppState::new(std::sync::Arc::new(kg), args.token.clone());
+    let state = crate::http::AppState::new(std::sync::Arc::new(kg), args.token.clone())
+        .with_request_timeout(std::time::Duration::from_secs(args.request_timeout));
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(&addr)
             .await

@@ -36,7 +36,8 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 /// The largest request body: the largest file ingest reads.
 pub const BODY_LIMIT: usize = crate::ingest::MAX_FILE_BYTES as usize;
 
-/// A request taking longer than this gets a 408.
+/// A request taking longer than this gets a 408 (unless [`AppState::request_timeout`]
+/// says otherwise: `serve --request-timeout SECS`).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// What every handler shares.
@@ -45,6 +46,8 @@ pub struct AppState {
     pub kg: Arc<KnowledgeGraph>,
     /// The bearer token that lets other machines upload (`--token`, `PLANGRAPH_TOKEN`).
     pub token: Option<Arc<str>>,
+    /// A request taking longer than this gets a 408 ([`REQUEST_TIMEOUT`] by default).
+    pub request_timeout: Duration,
 }
 
 impl AppState {
@@ -56,7 +59,14 @@ impl AppState {
                 .map(|t| t.trim().to_string())
                 .filter(|t| !t.is_empty())
                 .map(Arc::from),
+            request_timeout: REQUEST_TIMEOUT,
         }
+    }
+
+    /// The same state with another request time limit.
+    pub fn with_request_timeout(mut self, limit: Duration) -> AppState {
+        self.request_timeout = limit;
+        self
     }
 }
 
@@ -72,6 +82,7 @@ impl AppState {
 /// # let _ = app; Ok(()) }
 /// ```
 pub fn router(state: AppState) -> Router {
+    let timeout = state.request_timeout;
     Router::new()
         .route("/", get(handlers::ui))
         .route("/health", get(handlers::health))
@@ -100,7 +111,7 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
+            timeout,
         ))
         .layer(axum::middleware::map_response(error::json_errors))
         .layer(CompressionLayer::new())

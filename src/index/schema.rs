@@ -130,8 +130,35 @@ mod tests {
         assert_eq!(Payload::decode(""), None);
     }
 
+    /// The fingerprint of the schema (fields, types, options, tokenizer names) written by
+    /// each [`SCHEMA_VERSION`]. A change to the schema must bump the version and add a row.
+    const FINGERPRINTS: &[(u32, u64)] = &[(1, 0x73fa_ff06_6856_02d2)];
+
+    fn fingerprint() -> u64 {
+        let json = serde_json::to_string(&build_schema().0).unwrap();
+        xxhash_rust::xxh3::xxh3_64(json.as_bytes())
+    }
+
     #[test]
-    fn schema_is_stable_within_a_version() {
-        assert_eq!(build_schema().0, build_schema().0);
+    fn a_schema_change_needs_a_version_bump() {
+        let found = fingerprint();
+        let committed = FINGERPRINTS
+            .iter()
+            .find(|(v, _)| *v == SCHEMA_VERSION)
+            .map(|(_, f)| *f);
+        assert_eq!(
+            committed,
+            Some(found),
+            "the index schema's fingerprint is {found:#018x}: if the schema changed, bump \
+             SCHEMA_VERSION and add ({}, {found:#018x}) to FINGERPRINTS",
+            SCHEMA_VERSION + 1
+        );
+        // Older versions had other schemas (a version is never reused).
+        for (v, f) in FINGERPRINTS {
+            assert!(
+                *v == SCHEMA_VERSION || *f != found,
+                "version {v} has this schema"
+            );
+        }
     }
 }

@@ -562,11 +562,28 @@ async fn remote_uploads_need_a_configured_token() {
     .await;
     assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "right token");
 
-    // From this machine no token is needed, but a wrong one is still refused, and a
+    // With a token configured, this machine needs it too; a wrong one is refused, and a
     // proxied request counts as remote.
     let local = app_with(sample_kg(), Some("s3cret"), LOCAL);
     let r = post(&local, probe, &[], b"x".to_vec()).await;
-    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(
+        r.status,
+        StatusCode::UNAUTHORIZED,
+        "loopback without the token"
+    );
+    assert_eq!(r.error_code(), "unauthorized");
+    let r = post(
+        &local,
+        probe,
+        &[("authorization", "Bearer s3cret")],
+        b"x".to_vec(),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "loopback, right token"
+    );
     let r = post(
         &local,
         probe,

@@ -1,11 +1,13 @@
 //! All integration tests in one binary (one link), one module per area.
 
+mod access;
 mod common;
 mod crash;
 mod export;
 mod extract;
 mod graph;
 mod heldout_d;
+mod hostile;
 mod http;
 mod ingest;
 mod pipeline;
