@@ -132,7 +132,9 @@ mod tests {
 
     /// The fingerprint of the schema (fields, types, options, tokenizer names) written by
     /// each [`SCHEMA_VERSION`]. A change to the schema must bump the version and add a row.
-    const FINGERPRINTS: &[(u32, u64)] = &[(1, 0x73fa_ff06_6856_02d2)];
+    /// A version may also be bumped for a change of what is indexed with the same fields
+    /// (version 2 indexes target nodes), so two rows can share a fingerprint.
+    const FINGERPRINTS: &[(u32, u64)] = &[(1, 0x73fa_ff06_6856_02d2), (2, 0x73fa_ff06_6856_02d2)];
 
     fn fingerprint() -> u64 {
         let json = serde_json::to_string(&build_schema().0).unwrap();
@@ -153,12 +155,5 @@ mod tests {
              SCHEMA_VERSION and add ({}, {found:#018x}) to FINGERPRINTS",
             SCHEMA_VERSION + 1
         );
-        // Older versions had other schemas (a version is never reused).
-        for (v, f) in FINGERPRINTS {
-            assert!(
-                *v == SCHEMA_VERSION || *f != found,
-                "version {v} has this schema"
-            );
-        }
     }
 }
