@@ -23,7 +23,7 @@ use std::path::Path;
 use utoipa::{IntoParams, ToSchema};
 
 /// Run facade work on the blocking pool.
-async fn blocking<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
+pub(super) async fn blocking<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
     F: FnOnce(&KnowledgeGraph) -> Result<T> + Send + 'static,

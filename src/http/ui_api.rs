@@ -7,6 +7,7 @@
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiPath, ApiQuery};
+use super::handlers::blocking;
 use super::AppState;
 use crate::error::Result;
 use crate::index::{SearchHit, SearchRequest, SearchResults};
@@ -274,12 +275,8 @@ pub async fn document(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<DocumentView>, ApiError> {
-    let kg = state.kg.clone();
     let lookup = id.clone();
-    let found = tokio::task::spawn_blocking(move || document_view(&kg, &lookup))
-        .await
-        .map_err(|e| ApiError::internal(format!("the request's work failed: {e}")))?
-        .map_err(ApiError::from)?;
+    let found = blocking(&state, move |kg| document_view(kg, &lookup)).await?;
     found.map(Json).ok_or_else(|| {
         ApiError::new(
             StatusCode::NOT_FOUND,
@@ -366,12 +363,7 @@ pub async fn overview_route(
             format!("limit must be between 1 and 200 (got {limit})"),
         ));
     }
-    let kg = state.kg.clone();
-    tokio::task::spawn_blocking(move || overview(&kg, limit))
-        .await
-        .map_err(|e| ApiError::internal(format!("the request's work failed: {e}")))?
-        .map(Json)
-        .map_err(ApiError::from)
+    Ok(Json(blocking(&state, move |kg| overview(kg, limit)).await?))
 }
 
 /// `GET /api/nodes/{id}/aliases`: the other written forms that resolve to a node.
@@ -392,8 +384,7 @@ pub async fn aliases(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<NodeAliases>, ApiError> {
-    let kg = state.kg.clone();
-    tokio::task::spawn_blocking(move || -> Result<NodeAliases> {
+    let found = blocking(&state, move |kg| -> Result<NodeAliases> {
         let node = kg.resolve(&id)?;
         let aliases = kg.store().aliases_of(&node)?;
         Ok(NodeAliases {
@@ -402,8 +393,6 @@ pub async fn aliases(
             aliases,
         })
     })
-    .await
-    .map_err(|e| ApiError::internal(format!("the request's work failed: {e}")))?
-    .map(Json)
-    .map_err(ApiError::from)
+    .await?;
+    Ok(Json(found))
 }
