@@ -2,36 +2,23 @@
 //! time limit (408), a request line too long for the HTTP layer, no CORS headers, SIGTERM
 //! and Ctrl-C finishing the requests in flight, and output into a closed pipe.
 
-use crate::common::{seed_bytes, seed_path};
-use std::io::{BufRead, BufReader, Read, Write};
+use crate::common::{seed_bytes, seed_path, spawn_server};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 fn serve(data: &Path, extra: &[&str]) -> (Child, u16) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_plangraph"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_plangraph"));
+    command
         .arg("--data")
         .arg(data)
         .args(["serve", "--addr", "127.0.0.1:0"])
         .args(extra)
         .env("RUST_LOG", "warn")
-        .env_remove("PLANGRAPH_TOKEN")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let port = line
-        .split("127.0.0.1:")
-        .nth(1)
-        .and_then(|r| r.split('/').next())
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("no port in {line:?}"));
-    (child, port)
+        .env_remove("PLANGRAPH_TOKEN");
+    spawn_server(command)
 }
 
 fn connect(port: u16) -> TcpStream {
@@ -56,13 +43,14 @@ fn reply(mut s: TcpStream) -> (u16, String, String) {
 
 fn request(port: u16, head: &str, body: &[u8]) -> (u16, String, String) {
     let mut s = connect(port);
-    write!(
+    // A server refusing an oversized head answers and closes while the rest is still being
+    // written, so a failed write is not the test's verdict: the reply is.
+    let _ = write!(
         s,
         "{head}\r\nHost: 127.0.0.1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     )
-    .unwrap();
-    s.write_all(body).unwrap();
+    .and_then(|()| s.write_all(body));
     reply(s)
 }
 

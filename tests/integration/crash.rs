@@ -8,13 +8,13 @@
 //! `PLANGRAPH_CRASH_TRIALS` (default 50) and `PLANGRAPH_CRASH_SERVE_TRIALS` (default 8) set
 //! the number of trials, `PLANGRAPH_CRASH_SEED` repeats a run's kill moments.
 
-use crate::common::seed_text;
+use crate::common::{seed_text, spawn_server};
 use plangraph::index::SearchRequest;
 use plangraph::model::{Node, NodeKind};
 use plangraph::query::KnowledgeGraph;
 use plangraph::store::GraphStore;
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -280,24 +280,9 @@ fn http(port: u16, method: &str, target: &str, body: &[u8]) -> std::io::Result<u
 
 /// Start `serve` on a free port; returns the child and the port.
 fn serve(data: &Path) -> (Child, u16) {
-    let mut child = plangraph(data)
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    // "plangraph: serving http://127.0.0.1:PORT/ (Ctrl-C to stop)"
-    let port = line
-        .split("127.0.0.1:")
-        .nth(1)
-        .and_then(|r| r.split('/').next())
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("no port in {line:?}"));
-    (child, port)
+    let mut command = plangraph(data);
+    command.args(["serve", "--addr", "127.0.0.1:0"]);
+    spawn_server(command)
 }
 
 #[test]
