@@ -59,6 +59,18 @@ pub enum Error {
     #[error("corrupt store entry in {tree}: {reason}")]
     Corrupt { tree: &'static str, reason: String },
 
+    /// A JSONL export or backup that cannot be loaded: the file, the line, the reason.
+    #[error("{}{}: {reason}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Load {
+        path: PathBuf,
+        line: Option<u64>,
+        reason: String,
+    },
+
+    /// Import and restore write only into an empty data folder (or backup folder).
+    #[error("{} is not empty: {what}", path.display())]
+    NotEmpty { path: PathBuf, what: &'static str },
+
     /// The storage backend failed (converted from sled's error in `store/`).
     #[error("store: {0}")]
     Store(BackendError),
@@ -139,7 +151,9 @@ impl Error {
             Error::NotFound { .. }
             | Error::Ambiguous { .. }
             | Error::NoPath { .. }
-            | Error::InvalidParam { .. } => ErrorClass::User,
+            | Error::InvalidParam { .. }
+            | Error::Load { .. }
+            | Error::NotEmpty { .. } => ErrorClass::User,
             Error::FormatVersion { .. } | Error::Locked { .. } | Error::Io { .. } => ErrorClass::Io,
             Error::Json(e) if e.io_error_kind().is_some() => ErrorClass::Io,
             Error::Corrupt { .. } | Error::Store(_) | Error::Index(_) | Error::Json(_) => {

@@ -13,10 +13,14 @@
 //!            ─► graph   (petgraph view: trace, neighbourhoods, paths, ranking)
 //!            ─► query   (the facade: KnowledgeGraph) ─► cli / http
 //! ```
+//!
+//! [`export`] takes the whole graph out (JSONL, GraphML, Neo4j CSV, Turtle) and back in
+//! (import, backup, restore); `cli::config` reads `plangraph.toml` and `PLANGRAPH_*`.
 
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod graph;
 #[cfg(feature = "http")]

@@ -1,10 +1,9 @@
 //! The `plangraph` binary: parse arguments, run the command, print errors, exit.
 
-use clap::Parser;
-use plangraph::cli::{run, Cli};
+use plangraph::cli::run;
 
 fn main() {
-    let cli = Cli::parse();
+    let cli = plangraph::cli::parse_args();
     let code = match run(cli) {
         Ok(code) => code,
         // The reader of stdout went away (`| head -1`): a normal end of output.

@@ -1,7 +1,7 @@
 //! The command line's arguments (clap derive): the commands and their options.
 
 use crate::model::{EdgeLabel, NodeKind};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 /// Where the bundled documents live (relative to the working directory).
@@ -34,6 +34,10 @@ pub struct Cli {
         value_name = "DIR"
     )]
     pub data: PathBuf,
+
+    /// Settings file (default: DIR/plangraph.toml when there is one).
+    #[arg(long, global = true, env = "PLANGRAPH_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -147,31 +151,15 @@ pub enum Command {
         #[command(flatten)]
         out: Output,
     },
-    /// The whole graph in a standard format.
-    Export {
-        #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
-        format: ExportFormat,
-        /// Write here instead of stdout.
-        #[arg(long, value_name = "PATH")]
-        out: Option<PathBuf>,
-    },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ExportFormat {
-    /// One JSON object a line: {"type":"node",...} then {"type":"edge",...}.
-    Jsonl,
-    /// GraphML XML (yEd, Gephi, NetworkX).
-    Graphml,
-    /// Neo4j import: CSV files and a Cypher script.
-    Neo4j,
+    #[command(flatten)]
+    Data(super::data::DataCommand),
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, default_value = DEFAULT_ADDR, value_name = "ADDR")]
-    pub addr: String,
+    /// Address to listen on [default: 127.0.0.1:7878].
+    #[arg(long, env = "PLANGRAPH_ADDR", value_name = "ADDR")]
+    pub addr: Option<String>,
     /// Accept uploads from other machines that send `Authorization: Bearer TOKEN`
     /// (without one, only this machine may upload).
     #[arg(
@@ -181,6 +169,13 @@ pub struct ServeArgs {
         value_name = "TOKEN"
     )]
     pub token: Option<String>,
+    /// The log filter when `RUST_LOG` is unset (from the configuration).
+    #[arg(skip)]
+    pub log: Option<String>,
+    /// A request taking longer than this many seconds gets a 408.
+    #[arg(long, default_value_t = 60, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..=86400))]
+    pub request_timeout: u64,
 }
 
 #[derive(Debug, Clone, Copy, Args)]

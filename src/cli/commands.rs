@@ -1,11 +1,11 @@
 //! One command line, run: open the data folder, call the facade, print.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::index::SearchRequest;
 use crate::knowledge_graph::{KnowledgeGraph, NeighborsRequest};
 use std::path::PathBuf;
 
-use super::args::{Cli, Command, ExportFormat, SEEDS_DIR};
+use super::args::{Cli, Command, SEEDS_DIR};
 use super::ingest::{ingest_with_progress, print_summary};
 use super::output::{emit, print_json, table};
 use super::print::{print_search, print_show};
@@ -16,15 +16,16 @@ use super::serve::{default_command, serve};
 
 /// What `main` does with the result: the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
+    let config = super::config::Config::load(cli.config.as_deref(), &cli.data)?;
+    let seeds = config
+        .seeds
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(SEEDS_DIR));
     match cli.command {
-        None => default_command(&cli.data),
+        None => default_command(&cli.data, &config),
         Some(Command::Ingest { paths, out }) => {
             let kg = KnowledgeGraph::open(&cli.data)?;
-            let paths = if paths.is_empty() {
-                vec![PathBuf::from(SEEDS_DIR)]
-            } else {
-                paths
-            };
+            let paths = if paths.is_empty() { vec![seeds] } else { paths };
             let report = ingest_with_progress(&kg, &paths)?;
             if out.json {
                 print_json(&report)?;
@@ -132,7 +133,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::Serve(args)) => {
             let started = std::time::Instant::now();
             let kg = KnowledgeGraph::open(&cli.data)?;
-            serve(kg, &args, started)
+            serve(kg, &config.apply_serve(args), started)
         }
         Some(Command::Stats { out }) => {
             let kg = KnowledgeGraph::open(&cli.data)?;
@@ -152,23 +153,6 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
-        Some(Command::Export { format, out }) => {
-            let kg = KnowledgeGraph::open(&cli.data)?;
-            if format != ExportFormat::Jsonl {
-                return Err(Error::InvalidParam {
-                    param: "format",
-                    reason: format!("{format:?} export is not available yet; use jsonl"),
-                });
-            }
-            match out {
-                Some(path) => {
-                    let f = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
-                    kg.export_jsonl(&mut std::io::BufWriter::new(f))?;
-                    eprintln!("wrote {}", path.display());
-                }
-                None => kg.export_jsonl(&mut std::io::BufWriter::new(std::io::stdout().lock()))?,
-            }
-            Ok(0)
-        }
+        Some(Command::Data(command)) => super::data::run(command, &cli.data),
     }
 }

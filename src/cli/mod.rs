@@ -5,11 +5,14 @@
 pub(crate) mod output;
 mod args;
 mod commands;
+pub mod config;
+pub mod data;
 mod ingest;
 mod print;
 mod print_graph;
 mod serve;
 
-pub use args::{Cli, Command, ExportFormat, Output, ServeArgs, DEFAULT_ADDR, SEEDS_DIR};
+pub use args::{Cli, Command, Output, ServeArgs, DEFAULT_ADDR, SEEDS_DIR};
 pub use commands::run;
+pub use data::parse_args;
 pub use output::{print_json, table, write_line};

@@ -10,11 +10,14 @@ use super::ingest::{ingest_with_progress, print_summary};
 
 /// No command: ingest the bundled seeds when the store is empty, then serve on the default
 /// address.
-pub(super) fn default_command(data: &Path) -> Result<i32> {
+pub(super) fn default_command(data: &Path, config: &super::config::Config) -> Result<i32> {
     let started = std::time::Instant::now();
     let kg = KnowledgeGraph::open(data)?;
     if kg.store().is_empty() {
-        let seeds = PathBuf::from(SEEDS_DIR);
+        let seeds = config
+            .seeds
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(SEEDS_DIR));
         if seeds.is_dir() {
             eprintln!(
                 "the store at {} is empty: ingesting {}/",
@@ -32,10 +35,12 @@ pub(super) fn default_command(data: &Path) -> Result<i32> {
         }
     }
     let args = ServeArgs {
-        addr: DEFAULT_ADDR.to_string(),
-        token: std::env::var("PLANGRAPH_TOKEN").ok(),
+        addr: None,
+        token: None,
+        log: None,
+        request_timeout: crate::http::REQUEST_TIMEOUT.as_secs(),
     };
-    serve(kg, &args, started)
+    serve(kg, &config.apply_serve(args), started)
 }
 
 /// Serve until Ctrl-C. Logs go to stderr, filtered by `RUST_LOG` (default: info).
@@ -46,8 +51,12 @@ pub(super) fn serve(
 ) -> Result<i32> {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "plangraph=info,tower_http=info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                args.log
+                    .as_deref()
+                    .unwrap_or("plangraph=info,tower_http=info")
+                    .into()
+            }),
         )
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
@@ -56,14 +65,17 @@ pub(super) fn serve(
         .enable_all()
         .build()
         .map_err(|e| Error::io("tokio runtime", e))?;
-    let state = crate::http::AppState::new(std::sync::Arc::new(kg), args.token.clone());
+    let addr = args
+        .addr
+        .clone()
+        .unwrap_or_else(|| DEFAULT_ADDR.to_string());
+    let state = crate::http::AppState::new(std::sync::Arc::new(kg), args.token.clone())
+        .with_request_timeout(std::time::Duration::from_secs(args.request_timeout));
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(&args.addr)
+        let listener = tokio::net::TcpListener::bind(&addr)
             .await
-            .map_err(|e| Error::io(&args.addr, e))?;
-        let local = listener
-            .local_addr()
-            .map_err(|e| Error::io(&args.addr, e))?;
+            .map_err(|e| Error::io(&addr, e))?;
+        let local = listener.local_addr().map_err(|e| Error::io(&addr, e))?;
         if !local.ip().is_loopback() && state.token.is_none() {
             eprintln!(
                 "note: listening on {local} without a token: uploads are accepted only from \

@@ -5,10 +5,11 @@
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiBody, ApiPath, ApiQuery, WriteAccess};
 use super::openapi::{SearchResultsSchema, UI_HTML};
+use super::ui_api::{search_page, SearchPage};
 use super::AppState;
 use crate::error::Result;
 use crate::graph::{CoDependence, PathResult, Ranking, Subgraph, Trace};
-use crate::index::{SearchRequest, SearchResults};
+use crate::index::SearchRequest;
 use crate::ingest;
 use crate::knowledge_graph::{
     DocumentList, DocumentOutcome, KnowledgeGraph, NeighborsRequest, NodeView,
@@ -25,7 +26,7 @@ use std::path::Path;
 use utoipa::{IntoParams, ToSchema};
 
 /// Run facade work on the blocking pool.
-async fn blocking<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
+pub(super) async fn blocking<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
     F: FnOnce(&KnowledgeGraph) -> Result<T> + Send + 'static,
@@ -102,16 +103,18 @@ pub struct SearchParams {
     pub unit: Option<String>,
     /// Only goals of this year.
     pub year: Option<u16>,
+    /// Also return `facets`: hits per kind, goals per unit and per year.
+    pub facets: Option<bool>,
 }
 
 #[utoipa::path(get, path = "/api/search", tag = "search", params(SearchParams),
     responses(
-        (status = 200, description = "Hits, best first; `highlights` are [start, end) character offsets into `snippet`", body = SearchResultsSchema),
+        (status = 200, description = "Hits, best first; `highlights` are [start, end) character offsets into `snippet`; entity hits carry `goals` (how many goals depend on them); `facets` with `facets=true`", body = SearchResultsSchema),
         (status = 400, description = "Missing query or bad parameter", body = ErrorBody)))]
 pub async fn search(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<SearchParams>,
-) -> Result<Json<SearchResults>, ApiError> {
+) -> Result<Json<SearchPage>, ApiError> {
     let query = p.q.unwrap_or_default();
     if query.trim().is_empty() {
         return Err(ApiError::invalid("q", "the query `q` is empty"));
@@ -125,7 +128,10 @@ pub async fn search(
         limit: limits::SEARCH_LIMIT.check(p.limit)?,
         offset,
     };
-    Ok(Json(blocking(&state, move |kg| kg.search(&request)).await?))
+    let facets = p.facets.unwrap_or(false);
+    Ok(Json(
+        blocking(&state, move |kg| search_page(kg, &request, facets)).await?,
+    ))
 }
 
 /// `GET /api/trace`

@@ -6,7 +6,6 @@ use crate::graph::{CoDependence, GraphView, HopFilter, PathResult, Ranking, Subg
 use crate::index::TextIndex;
 use crate::model::{EdgeLabel, NodeKind};
 use crate::store::{GraphStore, Stats};
-use serde_json::{json, Value};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -95,6 +94,12 @@ impl KnowledgeGraph {
     pub fn trace(&self, name_or_id: &str, limit: Option<usize>) -> Result<Trace> {
         let entity = self.resolve(name_or_id)?;
         self.with_graph(|v| v.trace(&self.store, entity, limit))
+    }
+
+    /// How many goals depend on a node (by id): directly, through a target or through its
+    /// parts, as `trace` counts them. 0 for an unknown id.
+    pub fn dependent_goal_count(&self, id: &str) -> Result<usize> {
+        self.with_graph(|v| Ok(v.trace_goal_ids(id).len()))
     }
 
     /// The subgraph within `request.depth` hops of a node, edges followed either way.
@@ -208,23 +213,11 @@ impl KnowledgeGraph {
         self.store.stats()
     }
 
-    /// The whole graph as JSON lines: nodes first, then edges.
+    /// The whole graph as JSON lines (see [`crate::export::jsonl`]): a header, nodes,
+    /// edges, document records; one consistent state even while documents are written.
     pub fn export_jsonl(&self, out: &mut dyn Write) -> Result<()> {
-        let io = |e| Error::io("export", e);
-        for n in self.store.nodes() {
-            let mut v = serde_json::to_value(n?)?;
-            tag_type(&mut v, "node");
-            serde_json::to_writer(&mut *out, &v)?;
-            out.write_all(b"\n").map_err(io)?;
-        }
-        for e in self.store.edges() {
-            let mut v = serde_json::to_value(e?)?;
-            tag_type(&mut v, "edge");
-            serde_json::to_writer(&mut *out, &v)?;
-            out.write_all(b"\n").map_err(io)?;
-        }
-        out.flush().map_err(io)?;
-        Ok(())
+        self.store
+            .without_writes(|s| crate::export::jsonl::write(s, out, &mut |_| {}))
     }
 
     pub(super) fn read_index(&self) -> RwLockReadGuard<'_, TextIndex> {
@@ -241,14 +234,5 @@ impl KnowledgeGraph {
 
     pub(super) fn write_graph(&self) -> RwLockWriteGuard<'_, Option<GraphView>> {
         self.graph.write().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
-fn tag_type(v: &mut Value, ty: &str) {
-    if let Value::Object(map) = v {
-        let mut tagged = serde_json::Map::new();
-        tagged.insert("type".into(), json!(ty));
-        tagged.append(map);
-        *map = tagged;
     }
 }

@@ -57,7 +57,8 @@ impl KnowledgeGraph {
                     index.upsert_goal(node, &t)
                 }
             },
-            NodeKind::Target => Ok(()),
+            // A target is found by what it counts and its value (技术创新中心 150家以上).
+            NodeKind::Target => index.upsert_entity(node, &target_search_names(node)),
             _ => {
                 let aliases = self.store.aliases_of(node)?;
                 index.upsert_entity(node, &aliases)
@@ -68,5 +69,16 @@ impl KnowledgeGraph {
     /// Full-text search over goals and entities.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         self.read_index().search(request)
+    }
+}
+
+/// The texts a target is searchable by besides its name: its subject with the value.
+fn target_search_names(node: &Node) -> Vec<String> {
+    let subject = node.prop_str("subject").unwrap_or("").trim();
+    let raw = node.prop_str("raw").unwrap_or(&node.name).trim();
+    if subject.is_empty() {
+        Vec::new()
+    } else {
+        vec![format!("{subject} {raw}")]
     }
 }

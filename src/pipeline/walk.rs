@@ -36,10 +36,15 @@ pub fn files_to_ingest(paths: &[PathBuf], report: &mut IngestReport) -> Vec<Path
                     )),
                 }
             }
-        } else if p.exists() {
-            files.push(p.clone());
         } else {
-            report.push(failed(p, "no such file or folder"));
+            match std::fs::metadata(p) {
+                Ok(_) => files.push(p.clone()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    report.push(failed(p, "no such file or folder"))
+                }
+                // A symlink loop, a path through a file, a folder not searchable.
+                Err(e) => report.push(failed(p, &e.to_string())),
+            }
         }
     }
     files

@@ -18,6 +18,9 @@
 //! deleted, so nothing is orphaned and items shared with other documents survive.
 
 mod keys;
+mod load;
+
+pub use load::{BulkLoad, LoadCounts};
 
 use crate::error::{Error, Result};
 use crate::model::{normalize_name, Edge, EdgeLabel, Node, NodeKind, Props};
