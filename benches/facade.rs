@@ -11,7 +11,7 @@
 //! Run by `benches/peers.sh` while no server holds the data folder.
 
 use plangraph::index::SearchRequest;
-use plangraph::query::{KnowledgeGraph, NeighborsRequest};
+use plangraph::knowledge_graph::{KnowledgeGraph, NeighborsRequest};
 use plangraph::NodeKind;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
@@ -52,6 +52,10 @@ fn hop2_digest(center: &str, ids: &[String], edges: &[(String, String)]) -> Valu
 }
 
 fn main() {
+    if std::env::var_os("PLANGRAPH_PEERS_DATA").is_none() {
+        eprintln!("facade: PLANGRAPH_PEERS_DATA is not set; run through benches/peers.sh");
+        return;
+    }
     let data = PathBuf::from(env("PLANGRAPH_PEERS_DATA"));
     let questions: Map<String, Value> =
         serde_json::from_str(&std::fs::read_to_string(env("PLANGRAPH_PEERS_QUESTIONS")).unwrap())

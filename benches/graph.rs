@@ -7,7 +7,7 @@
 //! 1. A store of `PLANGRAPH_BENCH_DOCS` (default 20000) documents is written once under
 //!    `$CARGO_TARGET_TMPDIR/bench-graph-SOURCE-N` and reused by later runs (and by
 //!    `benches/http.sh`, which finds it through `bench-graph-store.txt`). SOURCE is
-//!    `corpus`: the documents of `plangraph::corpus::generate(N, 2021)`, ingested through
+//!    `corpus`: the documents of `corpus::generate(N, 2021)`, ingested through
 //!    the facade (`KnowledgeGraph::ingest_paths`: decode, parse, extract, sled, tantivy),
 //!    timed. When extraction yields no entity edges (before the extraction rules exist),
 //!    or with `PLANGRAPH_BENCH_SOURCE=synthetic`, SOURCE is `synthetic`: batches shaped
@@ -37,9 +37,13 @@
 //!
 //! Results are printed as Markdown and written to `$CARGO_TARGET_TMPDIR/bench-graph.md`.
 
+#[path = "support/corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
+
 use plangraph::graph::{GraphView, HopFilter};
+use plangraph::knowledge_graph::{KnowledgeGraph, NeighborsRequest};
 use plangraph::model::{Edge, EdgeLabel, Node, NodeKind, Props};
-use plangraph::query::{KnowledgeGraph, NeighborsRequest};
 use plangraph::store::{DocumentBatch, DocumentRecord, GraphStore};
 use rusqlite::{params, Connection};
 use serde_json::json;
@@ -87,25 +91,23 @@ fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
 
 // ---- a deterministic corpus of document batches ----
 
-struct Rng(u64);
+struct Rng(fastrand::Rng);
 
 impl Rng {
+    fn new(seed: u64) -> Rng {
+        Rng(fastrand::Rng::with_seed(seed))
+    }
     fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        self.0.u64(..)
     }
     fn below(&mut self, n: usize) -> usize {
-        (((self.next() >> 32) * n as u64) >> 32) as usize
+        self.0.usize(..n)
     }
     fn range(&mut self, lo: usize, hi: usize) -> usize {
-        lo + self.below(hi - lo + 1)
+        self.0.usize(lo..=hi)
     }
     fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+        self.0.f64()
     }
     /// Skewed towards 0: a few entities are named by many goals, most by few.
     fn skewed(&mut self, n: usize) -> usize {
@@ -113,7 +115,7 @@ impl Rng {
     }
 }
 
-use plangraph::corpus::UNITS;
+use corpus::UNITS;
 
 const FIELDS: [&str; 20] = [
     "海洋",
@@ -229,7 +231,7 @@ fn pool() -> Pool {
             ),
         ));
     }
-    let mut rng = Rng(SEED ^ 0xA5A5);
+    let mut rng = Rng::new(SEED ^ 0xA5A5);
     let parents = entities
         .iter()
         .map(|(k, _)| {
@@ -241,10 +243,11 @@ fn pool() -> Pool {
 
 /// Document `i` of the corpus, in `version` (replacements draw other entities).
 fn batch(pool: &Pool, i: usize, version: u32) -> DocumentBatch {
-    let mut rng = Rng(SEED
-        .wrapping_add((i as u64) << 8)
-        .wrapping_add(version as u64)
-        | 1);
+    let mut rng = Rng::new(
+        SEED.wrapping_add((i as u64) << 8)
+            .wrapping_add(version as u64)
+            | 1,
+    );
     for _ in 0..4 {
         rng.next();
     }
@@ -480,7 +483,7 @@ impl Source {
 /// True when ingesting a generated document gives goal → entity edges.
 fn extraction_yields_edges() -> bool {
     let kg = KnowledgeGraph::temporary().unwrap();
-    for d in plangraph::corpus::generate(3, SEED) {
+    for d in corpus::generate(3, SEED) {
         kg.ingest_bytes(&d.file_name, d.text.as_bytes()).unwrap();
     }
     let stats = kg.stats().unwrap();
@@ -560,7 +563,7 @@ fn main() {
         match source {
             Source::Corpus => {
                 let files = data.join("files");
-                plangraph::corpus::write_corpus(&files, docs, SEED).unwrap();
+                corpus::write_corpus(&files, docs, SEED).unwrap();
                 let (ingested, took) = time(|| {
                     kg.ingest_paths(std::slice::from_ref(&files), &mut |_| {})
                         .unwrap()
@@ -603,7 +606,7 @@ fn main() {
     // 2. Start-up. (A store left with its text index behind, by an interrupted run, is
     // brought in step first.) The graph view: once built from the store (then saved as a
     // snapshot), once read from that snapshot in a fresh open.
-    let snapshot = data.join(plangraph::query::GRAPH_SNAPSHOT);
+    let snapshot = data.join(plangraph::knowledge_graph::GRAPH_SNAPSHOT);
     let _ = std::fs::remove_file(&snapshot);
     let (kg, first_open) = time(|| KnowledgeGraph::open(&data).unwrap());
     let ((nodes, edges), build_took) = time(|| kg.warm_graph().unwrap());

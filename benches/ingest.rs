@@ -10,10 +10,14 @@
 //! file, and the rest of the whole ingest (the sled write and the graph view) as the
 //! whole run's time less those three.
 
+#[path = "support/corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
+
 use plangraph::extract::{Extractor, Segmenter};
 use plangraph::index::TextIndex;
 use plangraph::ingest;
-use plangraph::query::KnowledgeGraph;
+use plangraph::knowledge_graph::KnowledgeGraph;
 use plangraph::NodeKind;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -161,7 +165,7 @@ fn main() {
         false,
     );
     let dir = tempfile::tempdir().unwrap();
-    let files = plangraph::corpus::write_corpus(dir.path(), 1000, 7).unwrap();
+    let files = corpus::write_corpus(dir.path(), 1000, 7).unwrap();
     let whole = run("generated, on-disk store", &files, 5, true);
     if std::env::var("PLANGRAPH_BENCH_STAGES").is_ok_and(|v| v == "1") {
         stages(&files, &whole, 5);

@@ -3,7 +3,7 @@
 #
 #   benches/peers.sh                        # PEERS_SIZES="1000 5000" ROUNDS=3 REPEAT=5 PORT=17980
 #
-# For each corpus size N: writes the generated corpus (examples/write_corpus.rs, seed 2021),
+# For each corpus size N: writes the generated corpus (benches/write_corpus.rs, seed 2021),
 # ingests it with the release binary (time, peak RSS), measures the data folder, exports the
 # graph as JSONL, starts `plangraph serve` (ready time), draws the questions
 # (benches/peers/make_questions.py), times plangraph over HTTP with one keep-alive
@@ -27,19 +27,20 @@ WORK=$(cd "$WORK" && pwd)
 PID=
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null || true' EXIT
 
-cargo build --release --bin plangraph --example write_corpus >&2
+cargo build --release --bin plangraph >&2
+cargo bench --bench write_corpus --no-run >&2
 cargo bench --bench facade --no-run >&2
 # Private copies: a target folder shared with other checkouts may be rebuilt meanwhile.
 cp "$TARGET/release/plangraph" "$WORK/plangraph"
-cp "$TARGET/release/examples/write_corpus" "$WORK/write_corpus"
 BIN="$WORK/plangraph"
+write_corpus() { cargo bench -q --bench write_corpus -- "$@"; }
 
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
 fi
 "$VENV/bin/pip" install --quiet --disable-pip-version-check -r benches/peers/requirements.txt >&2
 PY="$VENV/bin/python"
-"$WORK/write_corpus" --vocabulary >"$WORK/vocabulary.txt"
+write_corpus --vocabulary >"$WORK/vocabulary.txt"
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
@@ -48,7 +49,7 @@ for N in $SIZES; do
   rm -rf "$OUT"
   mkdir -p "$OUT"
   CORPUS="$WORK/corpus-$N"
-  [ -d "$CORPUS" ] || "$WORK/write_corpus" "$CORPUS" "$N" 2021 >&2
+  [ -d "$CORPUS" ] || write_corpus "$CORPUS" "$N" 2021 >&2
   DATA="$OUT/data"
   echo "== $N documents: ingest (load $(load))" >&2
   /usr/bin/time -f '%e %M' -o "$OUT/ingest.time" "$BIN" --data "$DATA" ingest "$CORPUS" >"$OUT/ingest.out" 2>"$OUT/ingest.err"

@@ -2,7 +2,7 @@
 //!
 //! `cargo bench --bench search`
 //!
-//! For each corpus size (documents of [`plangraph::corpus`], 5–12 goals each):
+//! For each corpus size (documents of `benches/support/corpus.rs`, 5–12 goals each):
 //! 1. generate the documents and their goal nodes, segment every goal once with jieba
 //!    (extraction's job, timed apart);
 //! 2. build the text index on disk (upsert every goal, commit; then compact to one
@@ -32,7 +32,11 @@
 //! (default 3), `PLANGRAPH_BENCH_REPEAT` (default 5), `PLANGRAPH_BENCH_SQLITE=0` to skip
 //! the baseline.
 
-use plangraph::corpus::{self, GeneratedDocument};
+#[path = "support/corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
+
+use corpus::GeneratedDocument;
 use plangraph::extract::{GoalTokens, Segmenter};
 use plangraph::index::snippet::best_snippet;
 use plangraph::index::tokenizer::{fold_text, word_term};

@@ -1,6 +1,8 @@
-//! One error type for the library. User mistakes (bad input, unknown names, bad
-//! parameters) are kept apart from internal faults, so the CLI can pick an exit code and
-//! the HTTP layer a status from one table ([`Error::is_user_error`]).
+//! One error type for the library, in three classes ([`ErrorClass`]): what the caller did
+//! wrong (bad input, unknown names, bad parameters), what broke inside (a bug, a damaged
+//! store, a backend failure) and I/O. The CLI's exit code ([`Error::exit_code`]) and the
+//! HTTP status (`http::error`) are chosen from the class. The storage and search backends'
+//! errors are wrapped ([`BackendError`]): only `store/` sees sled, only `index/` tantivy.
 
 use std::path::PathBuf;
 
@@ -57,11 +59,25 @@ pub enum Error {
     #[error("corrupt store entry in {tree}: {reason}")]
     Corrupt { tree: &'static str, reason: String },
 
-    #[error("store: {0}")]
-    Store(#[from] sled::Error),
+    /// A JSONL export or backup that cannot be loaded: the file, the line, the reason.
+    #[error("{}{}: {reason}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Load {
+        path: PathBuf,
+        line: Option<u64>,
+        reason: String,
+    },
 
+    /// Import and restore write only into an empty data folder (or backup folder).
+    #[error("{} is not empty: {what}", path.display())]
+    NotEmpty { path: PathBuf, what: &'static str },
+
+    /// The storage backend failed (converted from sled's error in `store/`).
+    #[error("store: {0}")]
+    Store(BackendError),
+
+    /// The search backend failed (converted from tantivy's errors in `index/`).
     #[error("text index: {0}")]
-    Index(#[from] tantivy::TantivyError),
+    Index(BackendError),
 
     #[error("{}: {source}", path.display())]
     Io {
@@ -74,6 +90,47 @@ pub enum Error {
     Json(#[from] serde_json::Error),
 }
 
+/// A backend's own error, kept for its message and source chain without naming the
+/// backend's type in the public API.
+#[derive(Debug)]
+pub struct BackendError(Box<dyn std::error::Error + Send + Sync>);
+
+impl BackendError {
+    pub fn new(e: impl std::error::Error + Send + Sync + 'static) -> BackendError {
+        BackendError(Box::new(e))
+    }
+
+    /// The backend's error, for callers that know which backend it came from.
+    pub fn inner(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.0
+    }
+}
+
+impl std::fmt::Display for BackendError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for BackendError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+/// Who is to fix an error: the caller, plangraph, or the machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// What the caller sent or named is wrong (CLI exit 1, HTTP 4xx).
+    User,
+    /// A fault inside: a bug (a caught parser panic), a damaged store, a backend failure
+    /// (CLI exit 1, HTTP 500, logged).
+    Internal,
+    /// Reading or writing files failed, or the data folder is unusable (in use, another
+    /// format version) (CLI exit 1, HTTP 500, logged).
+    Io,
+}
+
 fn suggest(names: &[String]) -> String {
     if names.is_empty() {
         String::new()
@@ -83,16 +140,51 @@ fn suggest(names: &[String]) -> String {
 }
 
 impl Error {
+    /// The class of this error; the one table exit codes and HTTP statuses follow.
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            Error::Ingest { source, .. } => match source {
+                IngestError::Internal(_) => ErrorClass::Internal,
+                IngestError::Io(_) => ErrorClass::Io,
+                _ => ErrorClass::User,
+            },
+            Error::NotFound { .. }
+            | Error::Ambiguous { .. }
+            | Error::NoPath { .. }
+            | Error::InvalidParam { .. }
+            | Error::Load { .. }
+            | Error::NotEmpty { .. } => ErrorClass::User,
+            Error::FormatVersion { .. } | Error::Locked { .. } | Error::Io { .. } => ErrorClass::Io,
+            Error::Json(e) if e.io_error_kind().is_some() => ErrorClass::Io,
+            Error::Corrupt { .. } | Error::Store(_) | Error::Index(_) | Error::Json(_) => {
+                ErrorClass::Internal
+            }
+        }
+    }
+
     /// True when the caller sent something wrong (exit 1 / HTTP 4xx), false for faults.
     pub fn is_user_error(&self) -> bool {
-        matches!(
-            self,
-            Error::Ingest { .. }
-                | Error::NotFound { .. }
-                | Error::Ambiguous { .. }
-                | Error::NoPath { .. }
-                | Error::InvalidParam { .. }
-        )
+        self.class() == ErrorClass::User
+    }
+
+    /// True when output went to a reader that closed it (a pipe into `head`): not a
+    /// failure of the command, which ends quietly with exit 0.
+    pub fn is_broken_pipe(&self) -> bool {
+        let kind = match self {
+            Error::Io { source, .. } => Some(source.kind()),
+            Error::Json(e) => e.io_error_kind(),
+            _ => None,
+        };
+        kind == Some(std::io::ErrorKind::BrokenPipe)
+    }
+
+    /// The process exit code for this error, by class. Every class exits 1 (the CLI
+    /// contract: failure is 1, usage errors are 2 and come from clap before a command
+    /// runs); the message on stderr tells them apart.
+    pub fn exit_code(&self) -> i32 {
+        match self.class() {
+            ErrorClass::User | ErrorClass::Internal | ErrorClass::Io => 1,
+        }
     }
 
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {

@@ -13,17 +13,24 @@
 //!            ─► graph   (petgraph view: trace, neighbourhoods, paths, ranking)
 //!            ─► query   (the facade: KnowledgeGraph) ─► cli / http
 //! ```
+//!
+//! [`export`] takes the whole graph out (JSONL, GraphML, Neo4j CSV, Turtle) and back in
+//! (import, backup, restore); `cli::config` reads `plangraph.toml` and `PLANGRAPH_*`.
 
+#[cfg(feature = "cli")]
 pub mod cli;
-pub mod corpus;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod graph;
+#[cfg(feature = "http")]
 pub mod http;
 pub mod index;
 pub mod ingest;
+pub mod knowledge_graph;
+pub mod limits;
 pub mod model;
-pub mod query;
+pub mod pipeline;
 pub mod store;
 
 pub use error::{Error, Result};

@@ -1,16 +1,16 @@
 //! The `plangraph` binary: parse arguments, run the command, print errors, exit.
 
-use clap::Parser;
-use plangraph::cli::{run, Cli};
+use plangraph::cli::run;
 
 fn main() {
-    let cli = Cli::parse();
+    let cli = plangraph::cli::parse_args();
     let code = match run(cli) {
         Ok(code) => code,
+        // The reader of stdout went away (`| head -1`): a normal end of output.
+        Err(e) if e.is_broken_pipe() => 0,
         Err(e) => {
-            // Exit 1 for every failure; clap already exits 2 on usage errors.
             eprintln!("error: {e}");
-            1
+            e.exit_code()
         }
     };
     std::process::exit(code);

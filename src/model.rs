@@ -306,6 +306,57 @@ pub fn normalize_char(c: char) -> char {
     }
 }
 
+/// A Han character: CJK unified ideographs, extension A and the compatibility block.
+pub fn is_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+/// The value of a number written in Chinese numerals below 1000, or in ASCII digits:
+/// 一 → 1, 十二 → 12, 二十三 → 23, 两百零五 → 205, 〇 → 0, 12 → 12. `None` for anything
+/// else (一二, 十十, an empty string).
+pub fn chinese_number(text: &str) -> Option<u32> {
+    if let Ok(n) = text.parse() {
+        return Some(n);
+    }
+    let digit = |c: char| match c {
+        '〇' | '零' => Some(0),
+        '一' => Some(1),
+        '二' | '两' => Some(2),
+        '三' => Some(3),
+        '四' => Some(4),
+        '五' => Some(5),
+        '六' => Some(6),
+        '七' => Some(7),
+        '八' => Some(8),
+        '九' => Some(9),
+        _ => None,
+    };
+    let mut chars = text.chars().peekable();
+    chars.peek()?;
+    let mut total = 0u32;
+    // Places from the largest down: a digit (one when left out) before each unit.
+    for (unit, value) in [('百', 100), ('十', 10)] {
+        let mut rest = chars.clone();
+        let d = match rest.next() {
+            Some(c) if c == unit => Some(1),
+            Some(c) => digit(c).filter(|_| rest.next() == Some(unit)),
+            None => None,
+        };
+        if let Some(d) = d {
+            total += d * value;
+            chars = rest;
+            if chars.peek() == Some(&'零') || chars.peek() == Some(&'〇') {
+                chars.next();
+            }
+        }
+    }
+    match (chars.next(), chars.next()) {
+        (None, _) => Some(total),
+        (Some(c), None) => Some(total + digit(c)?),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -342,5 +393,25 @@ mod tests {
             assert_eq!(l.as_str().parse::<EdgeLabel>().unwrap(), l);
         }
         assert!("lab".parse::<NodeKind>().is_err());
+    }
+
+    #[test]
+    fn chinese_numbers_read_as_written() {
+        for (text, n) in [
+            ("一", 1),
+            ("十", 10),
+            ("十二", 12),
+            ("二十", 20),
+            ("二十三", 23),
+            ("两百零五", 205),
+            ("一百一十", 110),
+            ("〇", 0),
+            ("12", 12),
+        ] {
+            assert_eq!(chinese_number(text), Some(n), "{text}");
+        }
+        for text in ["", "一二", "十十", "百百", "三、"] {
+            assert_eq!(chinese_number(text), None, "{text}");
+        }
     }
 }

@@ -4,41 +4,15 @@
 
 use crate::model::NodeKind;
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 pub const ANCHORS: &str = include_str!("data/anchors.tsv");
 pub const WORDS: &str = include_str!("data/words.txt");
 pub const ALIASES: &str = include_str!("data/aliases.tsv");
 
-/// A small fast hasher for short string keys (FxHash); the keys are our own data, so
-/// hash flooding is not a concern.
-#[derive(Default, Clone, Copy)]
-pub struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut h = self.0;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let v = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-            h = (h.rotate_left(5) ^ v).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            h = (h.rotate_left(5) ^ b as u64).wrapping_mul(K);
-        }
-        self.0 = h;
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.write(&[i]);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-pub type FxBuild = BuildHasherDefault<FxHasher>;
+/// Maps and sets keyed by short strings of our own data, hashed with FxHash (no hash
+/// flooding to fear).
+pub type FxBuild = rustc_hash::FxBuildHasher;
 pub type FxMap<K, V> = HashMap<K, V, FxBuild>;
 pub type FxSet<K> = HashSet<K, FxBuild>;
 

@@ -171,9 +171,7 @@ fn digitish(c: char) -> bool {
     c.is_ascii_digit() || ('０'..='９').contains(&c)
 }
 
-fn is_han(c: char) -> bool {
-    ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c)
-}
+use crate::model::is_han;
 
 /// Reusable storage for [`Sent`] (one allocation set for many sentences).
 #[derive(Debug, Default)]

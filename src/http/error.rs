@@ -2,7 +2,7 @@
 //! (`{"error": {"code", "message", ...}}`) for every error response, including the
 //! rejections of axum's extractors and the responses of the tower-http layers.
 
-use crate::error::Error;
+use crate::error::{Error, ErrorClass};
 use crate::ingest::IngestError;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -84,6 +84,10 @@ impl ApiError {
 impl From<Error> for ApiError {
     fn from(e: Error) -> ApiError {
         let message = e.to_string();
+        // Faults and I/O failures are never the client's: 500, logged.
+        if e.class() != ErrorClass::User {
+            return ApiError::internal(message);
+        }
         match e {
             Error::NotFound { suggestions, .. } => {
                 let mut a = ApiError::new(StatusCode::NOT_FOUND, "not_found", message);

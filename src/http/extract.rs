@@ -17,10 +17,33 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        check_utf8(parts.uri.query().unwrap_or(""))?;
         Query::<T>::try_from_uri(&parts.uri)
             .map(|Query(t)| ApiQuery(t))
             .map_err(|e| ApiError::rejection(e.status(), e.body_text()))
     }
+}
+
+/// Refuse a query string whose names or values do not decode to UTF-8 (the form decoder
+/// would turn them into U+FFFD silently), naming the parameter.
+fn check_utf8(query: &str) -> Result<(), ApiError> {
+    for pair in query.split('&') {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let decode = |s: &str| {
+            let s = s.replace('+', " ");
+            percent_encoding::percent_decode_str(&s)
+                .decode_utf8()
+                .map(|d| d.into_owned())
+        };
+        let shown = decode(name).unwrap_or_else(|_| "query".into());
+        if decode(name).is_err() || decode(value).is_err() {
+            return Err(ApiError::invalid(
+                &shown,
+                format!("`{shown}` is not valid UTF-8 once percent-decoded"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `Path<T>` with a JSON error.
@@ -65,8 +88,8 @@ impl<S: Send + Sync> FromRequest<S> for ApiBody {
 
 /// Proof that the client may write. Without a configured token, only clients on this
 /// machine may (and not through a proxy: a request carrying forwarding headers counts as
-/// remote). With a token, a request from elsewhere must carry `Authorization: Bearer
-/// TOKEN`; a wrong token is refused from anywhere.
+/// remote). With a token, every write must carry `Authorization: Bearer TOKEN`, from this
+/// machine too (another local user or a local proxy is no proof of the right to write).
 pub struct WriteAccess;
 
 impl FromRequestParts<AppState> for WriteAccess {
@@ -104,11 +127,11 @@ impl FromRequestParts<AppState> for WriteAccess {
                     .into_response())
                 }
             }
-            _ if local => Ok(WriteAccess),
             (Some(_), None) => Err(unauthorized(
-                "uploads from other machines need `Authorization: Bearer TOKEN` \
-                 (the token the server was started with)",
+                "uploads need `Authorization: Bearer TOKEN` (the token the server was \
+                 started with)",
             )),
+            (None, _) if local => Ok(WriteAccess),
             (None, _) => Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "forbidden",

@@ -5,13 +5,17 @@
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiBody, ApiPath, ApiQuery, WriteAccess};
 use super::openapi::{SearchResultsSchema, UI_HTML};
+use super::ui_api::{search_page, SearchPage};
 use super::AppState;
 use crate::error::Result;
 use crate::graph::{CoDependence, PathResult, Ranking, Subgraph, Trace};
-use crate::index::{SearchRequest, SearchResults};
+use crate::index::SearchRequest;
 use crate::ingest;
+use crate::knowledge_graph::{
+    DocumentList, DocumentOutcome, KnowledgeGraph, NeighborsRequest, NodeView,
+};
+use crate::limits;
 use crate::model::{EdgeLabel, NodeKind};
-use crate::query::{DocumentList, DocumentOutcome, KnowledgeGraph, NeighborsRequest, NodeView};
 use crate::store::Stats;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -22,7 +26,7 @@ use std::path::Path;
 use utoipa::{IntoParams, ToSchema};
 
 /// Run facade work on the blocking pool.
-async fn blocking<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
+pub(super) async fn blocking<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
     F: FnOnce(&KnowledgeGraph) -> Result<T> + Send + 'static,
@@ -48,22 +52,6 @@ fn list<T: std::str::FromStr<Err = String>>(
         .filter(|s| !s.is_empty())
         .map(|s| s.parse().map_err(|e| ApiError::invalid(param, e)))
         .collect()
-}
-
-fn bounded(
-    param: &str,
-    value: Option<usize>,
-    default: usize,
-    max: usize,
-) -> Result<usize, ApiError> {
-    let v = value.unwrap_or(default);
-    if v == 0 || v > max {
-        return Err(ApiError::invalid(
-            param,
-            format!("{param} must be between 1 and {max} (got {v})"),
-        ));
-    }
-    Ok(v)
 }
 
 /// `{"status": "ok"}`
@@ -107,7 +95,7 @@ pub struct SearchParams {
     /// Only these kinds, comma-separated: goal, institution, organization, place,
     /// document, program, unit, target, person.
     pub kind: Option<String>,
-    /// Hits to return (1–100, default 20).
+    /// Hits to return (1–1000, default 20).
     pub limit: Option<usize>,
     /// Hits to skip (paging, at most 10000).
     pub offset: Option<usize>,
@@ -115,33 +103,35 @@ pub struct SearchParams {
     pub unit: Option<String>,
     /// Only goals of this year.
     pub year: Option<u16>,
+    /// Also return `facets`: hits per kind, goals per unit and per year.
+    pub facets: Option<bool>,
 }
 
 #[utoipa::path(get, path = "/api/search", tag = "search", params(SearchParams),
     responses(
-        (status = 200, description = "Hits, best first; `highlights` are [start, end) character offsets into `snippet`", body = SearchResultsSchema),
+        (status = 200, description = "Hits, best first; `highlights` are [start, end) character offsets into `snippet`; entity hits carry `goals` (how many goals depend on them); `facets` with `facets=true`", body = SearchResultsSchema),
         (status = 400, description = "Missing query or bad parameter", body = ErrorBody)))]
 pub async fn search(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<SearchParams>,
-) -> Result<Json<SearchResults>, ApiError> {
+) -> Result<Json<SearchPage>, ApiError> {
     let query = p.q.unwrap_or_default();
     if query.trim().is_empty() {
         return Err(ApiError::invalid("q", "the query `q` is empty"));
     }
-    let offset = p.offset.unwrap_or(0);
-    if offset > 10_000 {
-        return Err(ApiError::invalid("offset", "offset must be at most 10000"));
-    }
+    let offset = limits::SEARCH_OFFSET.check(p.offset)?;
     let request = SearchRequest {
         query,
         kinds: list("kind", p.kind.as_deref())?,
         unit: p.unit.filter(|u| !u.trim().is_empty()),
         year: p.year,
-        limit: bounded("limit", p.limit, 20, 100)?,
+        limit: limits::SEARCH_LIMIT.check(p.limit)?,
         offset,
     };
-    Ok(Json(blocking(&state, move |kg| kg.search(&request)).await?))
+    let facets = p.facets.unwrap_or(false);
+    Ok(Json(
+        blocking(&state, move |kg| search_page(kg, &request, facets)).await?,
+    ))
 }
 
 /// `GET /api/trace`
@@ -163,11 +153,12 @@ pub async fn trace(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<TraceParams>,
 ) -> Result<Json<Trace>, ApiError> {
-    if p.limit == Some(0) {
-        return Err(ApiError::invalid("limit", "limit must be at least 1"));
-    }
+    let limit = p
+        .limit
+        .map(|l| limits::TRACE_LIMIT.check(Some(l)))
+        .transpose()?;
     Ok(Json(
-        blocking(&state, move |kg| kg.trace(&p.name, p.limit)).await?,
+        blocking(&state, move |kg| kg.trace(&p.name, limit)).await?,
     ))
 }
 
@@ -210,10 +201,10 @@ pub async fn neighbors(
     ApiQuery(p): ApiQuery<NeighborsParams>,
 ) -> Result<Json<Subgraph>, ApiError> {
     let request = NeighborsRequest {
-        depth: p.depth.unwrap_or(1),
+        depth: limits::NEIGHBORS_DEPTH.check(p.depth)?,
         labels: list::<EdgeLabel>("label", p.label.as_deref())?,
         kinds: list::<NodeKind>("kind", p.kind.as_deref())?,
-        limit: bounded("limit", p.limit, 500, 5000)?,
+        limit: limits::NEIGHBORS_LIMIT.check(p.limit)?,
     };
     Ok(Json(
         blocking(&state, move |kg| kg.neighbors(&id, &request)).await?,
@@ -242,7 +233,7 @@ pub async fn co_dependent(
     ApiQuery(p): ApiQuery<CoDependentParams>,
 ) -> Result<Json<CoDependence>, ApiError> {
     let kinds = list::<NodeKind>("kind", p.kind.as_deref())?;
-    let limit = bounded("limit", p.limit, 50, 1000)?;
+    let limit = limits::CO_DEPENDENT_LIMIT.check(p.limit)?;
     Ok(Json(
         blocking(&state, move |kg| kg.co_dependent(&id, &kinds, limit)).await?,
     ))
@@ -301,7 +292,7 @@ pub async fn rank(
         ),
         None => None,
     };
-    let limit = bounded("limit", p.limit, 20, 1000)?;
+    let limit = limits::RANK_LIMIT.check(p.limit)?;
     Ok(Json(
         blocking(&state, move |kg| kg.rank(kind, limit)).await?,
     ))
@@ -331,8 +322,8 @@ pub async fn documents(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<DocumentsParams>,
 ) -> Result<Json<DocumentList>, ApiError> {
-    let limit = bounded("limit", p.limit, 100, 1000)?;
-    let offset = p.offset.unwrap_or(0);
+    let limit = limits::DOCUMENTS_LIMIT.check(p.limit)?;
+    let offset = limits::DOCUMENTS_OFFSET.check(p.offset)?;
     Ok(Json(
         blocking(&state, move |kg| kg.documents(offset, limit)).await?,
     ))

@@ -8,16 +8,18 @@
 //! sent (see [`error`]); a 500 only for a fault inside. Uploads (`POST /api/documents`)
 //! are accepted from this machine, or with the configured bearer token from anywhere.
 
+mod backup;
 mod error;
 mod extract;
 mod handlers;
 mod openapi;
+mod ui_api;
 
 pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use openapi::ApiDoc;
 
 use crate::error::{Error, Result};
-use crate::query::KnowledgeGraph;
+use crate::knowledge_graph::KnowledgeGraph;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::routing::get;
@@ -34,7 +36,8 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 /// The largest request body: the largest file ingest reads.
 pub const BODY_LIMIT: usize = crate::ingest::MAX_FILE_BYTES as usize;
 
-/// A request taking longer than this gets a 408.
+/// A request taking longer than this gets a 408 (unless [`AppState::request_timeout`]
+/// says otherwise: `serve --request-timeout SECS`).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// What every handler shares.
@@ -43,6 +46,8 @@ pub struct AppState {
     pub kg: Arc<KnowledgeGraph>,
     /// The bearer token that lets other machines upload (`--token`, `PLANGRAPH_TOKEN`).
     pub token: Option<Arc<str>>,
+    /// A request taking longer than this gets a 408 ([`REQUEST_TIMEOUT`] by default).
+    pub request_timeout: Duration,
 }
 
 impl AppState {
@@ -54,7 +59,14 @@ impl AppState {
                 .map(|t| t.trim().to_string())
                 .filter(|t| !t.is_empty())
                 .map(Arc::from),
+            request_timeout: REQUEST_TIMEOUT,
         }
+    }
+
+    /// The same state with another request time limit.
+    pub fn with_request_timeout(mut self, limit: Duration) -> AppState {
+        self.request_timeout = limit;
+        self
     }
 }
 
@@ -64,12 +76,13 @@ impl AppState {
 /// ```no_run
 /// # async fn run() -> plangraph::Result<()> {
 /// use std::sync::Arc;
-/// use plangraph::{http, query::KnowledgeGraph};
+/// use plangraph::{http, knowledge_graph::KnowledgeGraph};
 /// let kg = Arc::new(KnowledgeGraph::open("index".as_ref())?);
 /// let app = http::router(http::AppState::new(kg, None));
 /// # let _ = app; Ok(()) }
 /// ```
 pub fn router(state: AppState) -> Router {
+    let timeout = state.request_timeout;
     Router::new()
         .route("/", get(handlers::ui))
         .route("/health", get(handlers::health))
@@ -82,10 +95,14 @@ pub fn router(state: AppState) -> Router {
         .route("/api/path", get(handlers::path))
         .route("/api/rank", get(handlers::rank))
         .route("/api/stats", get(handlers::stats))
+        .route("/api/backup", get(backup::backup))
         .route(
             "/api/documents",
             get(handlers::documents).post(handlers::upload),
         )
+        .route("/api/documents/{id}", get(ui_api::document))
+        .route("/api/overview", get(ui_api::overview_route))
+        .route("/api/nodes/{id}/aliases", get(ui_api::aliases))
         .fallback(handlers::not_found)
         .with_state(state)
         // Innermost first: the body limit and timeout produce bare 413/408 responses that
@@ -94,7 +111,7 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
+            timeout,
         ))
         .layer(axum::middleware::map_response(error::json_errors))
         .layer(CompressionLayer::new())

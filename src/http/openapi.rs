@@ -3,12 +3,13 @@
 
 use super::error::{ErrorBody, ErrorDetail};
 use super::handlers;
+use super::ui_api;
 use crate::graph::{
     CoDependence, CoDependentGoal, NodeRef, PathResult, RankedEntity, Ranking, Subgraph, Trace,
     TracedGoal,
 };
+use crate::knowledge_graph::{DocumentList, DocumentOutcome, DocumentSummary, NodeView};
 use crate::model::{Edge, EdgeLabel, Node, NodeKind};
-use crate::query::{DocumentList, DocumentOutcome, DocumentSummary, NodeView};
 use crate::store::Stats;
 use std::sync::OnceLock;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -40,12 +41,18 @@ with a 4xx status; a 500 means a fault inside the server."
         handlers::stats,
         handlers::documents,
         handlers::upload,
+        ui_api::document,
+        ui_api::overview_route,
+        ui_api::aliases,
+        super::backup::backup,
     ),
     components(schemas(
         Node, Edge, NodeKind, EdgeLabel, NodeRef, NodeView, Trace, TracedGoal, Subgraph,
         PathResult, Ranking, RankedEntity, CoDependence, CoDependentGoal, Stats,
         DocumentOutcome, DocumentList, DocumentSummary, SearchResultsSchema, SearchHitSchema,
-        ErrorBody, ErrorDetail, handlers::Health,
+        ErrorBody, ErrorDetail, handlers::Health, ui_api::Facets, ui_api::FacetCount,
+        ui_api::DocumentView, ui_api::DocumentGoal, ui_api::Overview, ui_api::OverviewEntity,
+        ui_api::NodeAliases,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -90,6 +97,8 @@ pub struct SearchResultsSchema {
     pub total: usize,
     /// Best first.
     pub hits: Vec<SearchHitSchema>,
+    /// With `facets=true`: hits per kind, goals per unit and per year.
+    pub facets: Option<super::ui_api::Facets>,
 }
 
 /// Schema of `crate::index::SearchHit`.
@@ -110,4 +119,6 @@ pub struct SearchHitSchema {
     pub year: Option<u16>,
     pub category: Option<String>,
     pub number: Option<String>,
+    /// On entity hits: how many goals depend on the entity.
+    pub goals: Option<usize>,
 }

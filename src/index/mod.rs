@@ -36,9 +36,9 @@ use tantivy::{
 /// Hits returned when a request asks for none (`limit` 0).
 pub const DEFAULT_LIMIT: usize = 10;
 /// Most hits one request returns; larger limits are lowered to this.
-pub const MAX_LIMIT: usize = 1_000;
+pub const MAX_LIMIT: usize = crate::limits::SEARCH_LIMIT.max;
 /// Deepest page start accepted (`offset`); deeper is an invalid parameter.
-pub const MAX_OFFSET: usize = 100_000;
+pub const MAX_OFFSET: usize = crate::limits::SEARCH_OFFSET.max;
 /// How many times a title (an entity's name or alias) is indexed: its boost over content.
 pub const TITLE_REPEAT: usize = 3;
 /// Memory of the index writer (split between its threads).
@@ -383,12 +383,7 @@ impl TextIndex {
     /// filters) through a ×[`query::WORD_BOOST`] whole-word clause added to the score.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let terms = query::parse(&request.query)?;
-        if request.offset > MAX_OFFSET {
-            return Err(Error::InvalidParam {
-                param: "offset",
-                reason: format!("at most {MAX_OFFSET}"),
-            });
-        }
+        crate::limits::SEARCH_OFFSET.check(Some(request.offset))?;
         let unit = request.unit.as_deref().filter(|u| !u.trim().is_empty());
         let filter = query::filter_query(&self.fields, &request.kinds, unit, request.year);
         let searcher = self.reader.searcher();
@@ -582,4 +577,10 @@ fn empty_dir(dir: &Path) -> Result<()> {
         removed.map_err(|e| Error::io(&path, e))?;
     }
     Ok(())
+}
+
+impl From<tantivy::TantivyError> for Error {
+    fn from(e: tantivy::TantivyError) -> Error {
+        Error::Index(crate::error::BackendError::new(e))
+    }
 }

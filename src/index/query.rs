@@ -19,7 +19,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 /// Longest query accepted, in characters.
-pub const MAX_QUERY_CHARS: usize = 1_000;
+pub use crate::limits::MAX_QUERY_CHARS;
 
 /// Boost of whole-word clauses over n-gram clauses. BM25's term-frequency part stays
 /// within about 0.45–2.2 for a field up to 4× the average length, and a word is never

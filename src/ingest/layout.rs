@@ -360,36 +360,7 @@ pub(crate) fn normalize(text: &str) -> String {
     text.chars().map(normalize_char).collect()
 }
 
-pub(crate) fn is_han(c: char) -> bool {
-    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
-}
-
-/// The value of Chinese numerals 一…九十九 (also 〇/零, 两).
-pub(crate) fn chinese_number(text: &str) -> Option<u32> {
-    let digit = |c: char| match c {
-        '〇' | '零' => Some(0),
-        '一' => Some(1),
-        '二' | '两' => Some(2),
-        '三' => Some(3),
-        '四' => Some(4),
-        '五' => Some(5),
-        '六' => Some(6),
-        '七' => Some(7),
-        '八' => Some(8),
-        '九' => Some(9),
-        _ => None,
-    };
-    let chars: Vec<char> = text.chars().collect();
-    match chars.as_slice() {
-        [] => None,
-        [c] if *c == '十' => Some(10),
-        [c] => digit(*c),
-        ['十', u] => Some(10 + digit(*u)?),
-        [t, '十'] => Some(digit(*t)? * 10),
-        [t, '十', u] => Some(digit(*t)? * 10 + digit(*u)?),
-        _ => None,
-    }
-}
+pub(crate) use crate::model::{chinese_number, is_han};
 
 /// A leading Chinese ordinal followed by one of `ends`: `一、` → (1, rest).
 fn chinese_ordinal<'a>(text: &'a str, ends: &[char]) -> Option<(u32, &'a str)> {

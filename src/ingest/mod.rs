@@ -10,6 +10,7 @@
 //! assert_eq!(doc.goals[0].category, "强化平台建设");
 //! ```
 
+mod category;
 mod decode;
 mod docx;
 mod layout;
@@ -18,11 +19,16 @@ mod table;
 
 use std::path::Path;
 
+pub use category::category_order;
 pub use decode::decode_text;
 pub use docx::docx_text;
 
 /// Files larger than this are refused (goal documents are a few hundred KiB at most).
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Documents with more goals than this are refused (a real one has tens, at most a few
+/// hundred; each goal costs store writes and memory).
+pub const MAX_GOALS: usize = 10_000;
 
 /// File name endings plangraph reads.
 pub const SUPPORTED_EXTENSIONS: [&str; 3] = ["txt", "md", "docx"];
@@ -35,6 +41,16 @@ pub enum Layout {
     GoalTable,
     /// 工作要点 outline: 一、 sections, （一） sub-sections, 1. items.
     Outline,
+}
+
+impl Layout {
+    /// The name stored and shown (`goal_table`, `outline`), as serde writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::GoalTable => "goal_table",
+            Layout::Outline => "outline",
+        }
+    }
 }
 
 /// One document as read from a file, before extraction.
@@ -67,9 +83,21 @@ impl ParsedDocument {
     pub fn goal_nodes(&self) -> Vec<crate::model::Node> {
         use serde_json::json;
         let doc_id = self.id();
+        // A number written twice under one heading still gives each goal its own id (the
+        // second `2` of 类别 A is `2#2`); goals numbered once keep the plain id.
+        let mut seen = std::collections::HashMap::<(&str, &str, &str), usize>::new();
         self.goals
             .iter()
             .map(|g| {
+                let n = seen
+                    .entry((&g.category, &g.subcategory, &g.number))
+                    .or_insert(0);
+                *n += 1;
+                let number = if *n == 1 {
+                    g.number.clone()
+                } else {
+                    format!("{}#{n}", g.number)
+                };
                 let mut props = crate::model::Props::new();
                 props.insert("unit".into(), json!(self.unit));
                 props.insert("year".into(), json!(self.year));
@@ -85,7 +113,7 @@ impl ParsedDocument {
                 props.insert("document".into(), json!(doc_id));
                 props.insert("document_title".into(), json!(self.title));
                 crate::model::Node {
-                    id: crate::model::goal_id(&doc_id, &g.category, &g.subcategory, &g.number),
+                    id: crate::model::goal_id(&doc_id, &g.category, &g.subcategory, &number),
                     kind: crate::model::NodeKind::Goal,
                     name: g.title.clone(),
                     props,
@@ -129,6 +157,8 @@ pub enum IngestError {
     Docx(String),
     #[error("no goals found (expected a 业务目标 table with 序号/目标名称/目标内容 rows, or a 工作要点 outline with 一、 sections and numbered items)")]
     NoGoals,
+    #[error("too many goals ({count} goals; the limit is {limit})")]
+    TooManyGoals { count: usize, limit: usize },
     #[error(
         "no year found in the title or header (expected e.g. `2021年度…` or `…2022年工作要点`)"
     )]
@@ -184,7 +214,14 @@ pub fn parse_bytes(file_name: &str, bytes: &[u8]) -> Result<ParsedDocument, Inge
     } else {
         decode_text(bytes)?
     };
-    layout::read_document(&text, file_name, extension == "md")
+    let doc = layout::read_document(&text, file_name, extension == "md")?;
+    if doc.goals.len() > MAX_GOALS {
+        return Err(IngestError::TooManyGoals {
+            count: doc.goals.len(),
+            limit: MAX_GOALS,
+        });
+    }
+    Ok(doc)
 }
 
 /// Parse text that is already decoded, as if read from a file named `file_name`

@@ -18,6 +18,9 @@
 //! deleted, so nothing is orphaned and items shared with other documents survive.
 
 mod keys;
+mod load;
+
+pub use load::{BulkLoad, LoadCounts};
 
 use crate::error::{Error, Result};
 use crate::model::{normalize_name, Edge, EdgeLabel, Node, NodeKind, Props};
@@ -152,7 +155,7 @@ impl GraphStore {
                     std::thread::sleep(wait);
                     wait = (wait * 2).min(std::time::Duration::from_millis(200));
                 }
-                Err(other) => return Err(Error::Store(other)),
+                Err(other) => return Err(other.into()),
             }
         }
     }
@@ -797,7 +800,7 @@ fn bump_generation(meta: &TransactionalTree) -> Result<u64, ConflictableTransact
 fn tx_error(e: TransactionError<Error>) -> Error {
     match e {
         TransactionError::Abort(e) => e,
-        TransactionError::Storage(e) => Error::Store(e),
+        TransactionError::Storage(e) => e.into(),
     }
 }
 
@@ -819,4 +822,10 @@ fn edge_from(key: &[u8], value: &[u8]) -> Result<Edge> {
         label,
         props: decode(T_OUT, value)?,
     })
+}
+
+impl From<sled::Error> for Error {
+    fn from(e: sled::Error) -> Error {
+        Error::Store(crate::error::BackendError::new(e))
+    }
 }

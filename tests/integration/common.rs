@@ -63,3 +63,26 @@ pub fn record(
         names: vec![],
     }
 }
+
+/// Start a prepared `plangraph … serve --addr 127.0.0.1:0` command with stdout piped and
+/// read the port it prints on its first line
+/// ("plangraph: serving http://127.0.0.1:PORT/ (Ctrl-C to stop)").
+pub fn spawn_server(mut command: std::process::Command) -> (std::process::Child, u16) {
+    use std::io::{BufRead, BufReader};
+    let mut child = command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port = line
+        .split("127.0.0.1:")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no port in {line:?}"));
+    (child, port)
+}

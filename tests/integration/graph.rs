@@ -5,8 +5,8 @@
 
 use crate::common;
 use plangraph::graph::GraphView;
+use plangraph::knowledge_graph::{KnowledgeGraph, NeighborsRequest};
 use plangraph::model::{entity_id, Edge, EdgeLabel, Node, NodeKind};
-use plangraph::query::{KnowledgeGraph, NeighborsRequest};
 use plangraph::store::{DocumentBatch, GraphStore};
 use plangraph::Error;
 use serde_json::json;
@@ -870,7 +870,7 @@ fn a_view_snapshot_is_read_back_only_while_it_matches_the_store() {
 #[test]
 fn the_facade_saves_its_view_and_a_reopened_graph_answers_the_same() {
     let dir = tempfile::tempdir().unwrap();
-    let snapshot = dir.path().join(plangraph::query::GRAPH_SNAPSHOT);
+    let snapshot = dir.path().join(plangraph::knowledge_graph::GRAPH_SNAPSHOT);
     let first = {
         let kg = KnowledgeGraph::open(dir.path()).unwrap();
         for d in sample_docs() {

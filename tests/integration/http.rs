@@ -9,7 +9,7 @@ use axum::extract::connect_info::MockConnectInfo;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use plangraph::http::{router, AppState, BODY_LIMIT};
-use plangraph::query::KnowledgeGraph;
+use plangraph::knowledge_graph::KnowledgeGraph;
 use serde_json::Value;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -147,6 +147,10 @@ async fn openapi_describes_every_route() {
         ("/api/stats", "get"),
         ("/api/documents", "get"),
         ("/api/documents", "post"),
+        ("/api/documents/{id}", "get"),
+        ("/api/overview", "get"),
+        ("/api/nodes/{id}/aliases", "get"),
+        ("/api/backup", "get"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     for (path, method) in routes {
@@ -155,7 +159,7 @@ async fn openapi_describes_every_route() {
             "{method} {path} missing from the OpenAPI description"
         );
     }
-    assert_eq!(paths.len(), 12, "a route is described but not tested here");
+    assert_eq!(paths.len(), 16, "a route is described but not tested here");
     // Every `$ref` points at a schema that exists.
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     let text = doc.to_string();
@@ -558,11 +562,28 @@ async fn remote_uploads_need_a_configured_token() {
     .await;
     assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "right token");
 
-    // From this machine no token is needed, but a wrong one is still refused, and a
+    // With a token configured, this machine needs it too; a wrong one is refused, and a
     // proxied request counts as remote.
     let local = app_with(sample_kg(), Some("s3cret"), LOCAL);
     let r = post(&local, probe, &[], b"x".to_vec()).await;
-    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(
+        r.status,
+        StatusCode::UNAUTHORIZED,
+        "loopback without the token"
+    );
+    assert_eq!(r.error_code(), "unauthorized");
+    let r = post(
+        &local,
+        probe,
+        &[("authorization", "Bearer s3cret")],
+        b"x".to_vec(),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "loopback, right token"
+    );
     let r = post(
         &local,
         probe,

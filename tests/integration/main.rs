@@ -1,12 +1,22 @@
 //! All integration tests in one binary (one link), one module per area.
 
+mod access;
 mod common;
+#[path = "../../benches/support/corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
 mod crash;
+mod export;
 mod extract;
 mod graph;
+mod heldout_d;
+mod hostile;
 mod http;
 mod ingest;
+mod pipe;
 mod pipeline;
 mod search;
+mod second_year;
 mod store;
 mod sync;
+mod ui_api;

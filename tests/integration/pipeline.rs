@@ -2,8 +2,8 @@
 //! the seed, idempotent re-ingest, replacement, bad files in a batch, reopen, exit codes.
 
 use crate::common::{seed_path, seed_text};
+use plangraph::knowledge_graph::{IngestReport, KnowledgeGraph};
 use plangraph::model::NodeKind;
-use plangraph::query::{IngestReport, KnowledgeGraph};
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};

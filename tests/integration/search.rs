@@ -717,7 +717,11 @@ fn an_index_of_another_schema_version_is_recreated_empty() {
     }
     let meta = path.join("meta.json");
     let text = std::fs::read_to_string(&meta).unwrap();
-    let old = text.replace("\\\"schema\\\":1", "\\\"schema\\\":0");
+    let version = plangraph::index::schema::SCHEMA_VERSION;
+    let old = text.replace(
+        &format!("\\\"schema\\\":{version}"),
+        &format!("\\\"schema\\\":{}", version - 1),
+    );
     assert_ne!(old, text, "{text}");
     std::fs::write(&meta, old).unwrap();
     let (index, state) = TextIndex::open_with_state(&path, Segmenter::shared()).unwrap();

@@ -3,8 +3,8 @@
 
 use crate::common::{seed_path, seed_text};
 use plangraph::index::SearchRequest;
+use plangraph::knowledge_graph::KnowledgeGraph;
 use plangraph::model::NodeKind;
-use plangraph::query::KnowledgeGraph;
 use std::path::Path;
 
 /// Ids of the goals that match `q`.

@@ -1,4 +1,5 @@
-//! A deterministic generator of realistic goal documents, for benchmarks and load tests.
+//! A deterministic generator of realistic goal documents, for benchmarks and tests
+//! (included by them with `#[path]`; not part of the library).
 //!
 //! Each document follows the bundled seed's 业务目标 layout
 //! (`seeds/qingdao-kejiju-2021-business-goals.txt`): a title line with the year, a
@@ -12,8 +13,8 @@
 //! unique by unit + year + title (the identity the store uses): when a (unit, year) pair
 //! comes round again, the title line gets a `（第N批）` suffix.
 //!
-//! ```
-//! let docs = plangraph::corpus::generate(3, 7);
+//! ```text
+//! let docs = corpus::generate(3, 7);
 //! assert_eq!(docs.len(), 3);
 //! assert!(docs[0].text.contains("单位名称："));
 //! assert!((5..=12).contains(&docs[0].goals.len()));
@@ -297,36 +298,23 @@ pub fn vocabulary() -> Vec<&'static str> {
     lists.iter().flat_map(|l| l.iter().copied()).collect()
 }
 
-/// xorshift64*: small, fast, and the same everywhere.
-struct Rng(u64);
+/// The corpus's random choices, from one seeded generator (`fastrand`'s wyrand): the same
+/// seed gives the same documents on every machine.
+struct Rng(fastrand::Rng);
 
 impl Rng {
     fn new(seed: u64) -> Rng {
-        // splitmix64 of the seed, so 0 and nearby seeds give unrelated, non-zero states
-        let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-        Rng(if z == 0 { 0x2545_F491_4F6C_DD1D } else { z })
-    }
-
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        Rng(fastrand::Rng::with_seed(seed))
     }
 
     /// Uniform in `0..n` (n > 0).
     fn below(&mut self, n: usize) -> usize {
-        (((self.next() >> 32) * n as u64) >> 32) as usize
+        self.0.usize(..n)
     }
 
     /// Uniform in `lo..=hi`.
     fn range(&mut self, lo: usize, hi: usize) -> usize {
-        lo + self.below(hi - lo + 1)
+        self.0.usize(lo..=hi)
     }
 
     fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
@@ -657,7 +645,9 @@ fn render(
     text
 }
 
+// Run with the integration tests; the benches (harness = false) compile them unused.
 #[cfg(test)]
+#[allow(dead_code, unused_imports)]
 mod tests {
     use super::*;
     use std::collections::HashSet;

@@ -1,18 +1,30 @@
-//! Writes the generated corpus (`plangraph::corpus`) to a folder, for benchmarks that
-//! ingest it with the release binary (`benches/peers.sh`).
+//! Writes the generated corpus (benches/support/corpus.rs) to a folder, for the scripts
+//! under benches/ that ingest it with the release binary (`peers.sh`, `export-memory.sh`).
+//! Without arguments (as in a plain `cargo bench`) it prints its usage and does nothing.
 //!
 //! ```sh
-//! cargo run --release --example write_corpus -- DIR N [SEED]   # N documents into DIR
-//! cargo run --release --example write_corpus -- --vocabulary   # the vocabulary, one a line
+//! cargo bench --bench write_corpus -- DIR N [SEED]   # N documents into DIR
+//! cargo bench --bench write_corpus -- --vocabulary   # the vocabulary, one a line
 //! ```
+
+#[path = "support/corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    if args.is_empty() {
+        eprintln!("usage: cargo bench --bench write_corpus -- DIR N [SEED] | --vocabulary");
+        return ExitCode::SUCCESS;
+    }
     if args.first().map(String::as_str) == Some("--vocabulary") {
-        for word in plangraph::corpus::vocabulary() {
+        for word in corpus::vocabulary() {
             println!("{word}");
         }
         return ExitCode::SUCCESS;
@@ -37,8 +49,7 @@ fn main() -> ExitCode {
         }
     };
     let dir = PathBuf::from(dir);
-    match std::fs::create_dir_all(&dir).and_then(|_| plangraph::corpus::write_corpus(&dir, n, seed))
-    {
+    match std::fs::create_dir_all(&dir).and_then(|_| corpus::write_corpus(&dir, n, seed)) {
         Ok(files) => {
             let bytes: u64 = files
                 .iter()

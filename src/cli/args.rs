@@ -1,0 +1,186 @@
+//! The command line's arguments (clap derive): the commands and their options.
+
+use crate::model::{EdgeLabel, NodeKind};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Where the bundled documents live (relative to the working directory).
+pub const SEEDS_DIR: &str = "seeds";
+
+/// Where `serve` listens unless told otherwise.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:7878";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "plangraph",
+    version,
+    about = "Search and walk the goals of Chinese government goal documents (业务目标, 工作要点)",
+    long_about = "plangraph reads yearly goal documents (.txt, .md, .docx in UTF-8, GBK or UTF-16), \
+extracts goals, institutions, organisations, places, policy documents, programmes and numeric \
+targets, and keeps them as a graph you can search and trace.\n\n\
+Run without a command to serve the web UI and HTTP API (ingesting seeds/ first when the \
+store is empty).",
+    after_help = "Examples:\n  plangraph ingest seeds/\n  plangraph search 海洋\n  \
+plangraph show 高新区\n  plangraph trace 中科院\n  plangraph path 国家超级计算中心 高新区\n  \
+plangraph rank --kind institution\n  plangraph serve --addr 127.0.0.1:7878\n  plangraph stats --json"
+)]
+pub struct Cli {
+    /// Data folder: DIR/graph holds the store, DIR/text the search index.
+    #[arg(
+        long,
+        global = true,
+        env = "PLANGRAPH_DATA",
+        default_value = "index",
+        value_name = "DIR"
+    )]
+    pub data: PathBuf,
+
+    /// Settings file (default: DIR/plangraph.toml when there is one).
+    #[arg(long, global = true, env = "PLANGRAPH_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Ingest files and folders (recursive; default: seeds). Exit 1 if any file failed.
+    Ingest {
+        /// Files or folders of .txt, .md, .docx documents.
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Full-text search over goals and entities (any substring of a goal finds it).
+    Search {
+        /// Words (all required) and "quoted phrases".
+        query: String,
+        /// Only nodes of this kind (repeatable): goal, institution, organization, place,
+        /// document, program, unit, target, person.
+        #[arg(long = "kind", value_name = "KIND")]
+        kinds: Vec<NodeKind>,
+        /// Only goals of this unit (as written, e.g. 市科技局).
+        #[arg(long)]
+        unit: Option<String>,
+        /// Only goals of this year.
+        #[arg(long)]
+        year: Option<u16>,
+        /// How many hits to show.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Skip this many hits (paging).
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// One node (by id, name or alias) with its properties and edges.
+    Show {
+        name_or_id: String,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Which goals depend on an entity (a platform, lab, fund, organisation, document,
+    /// programme), directly, through a target or through its parts.
+    Trace {
+        name_or_id: String,
+        /// Show at most this many goals.
+        #[arg(long)]
+        limit: Option<usize>,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// The subgraph within N hops of a node.
+    Neighbors {
+        name_or_id: String,
+        /// Hops (0 to 4).
+        #[arg(long, default_value_t = 1)]
+        depth: usize,
+        /// Only edges with this label (repeatable): has_goal, depends_on, issues,
+        /// sets_target, measures, part_of, mentions.
+        #[arg(long = "label", value_name = "LABEL")]
+        labels: Vec<EdgeLabel>,
+        /// Only nodes of this kind (repeatable).
+        #[arg(long = "kind", value_name = "KIND")]
+        kinds: Vec<NodeKind>,
+        /// At most this many nodes.
+        #[arg(long, default_value_t = 500)]
+        limit: usize,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// A shortest path between two nodes (edges followed either way).
+    Path {
+        from: String,
+        to: String,
+        /// Only edges with this label (repeatable).
+        #[arg(long = "label", value_name = "LABEL")]
+        labels: Vec<EdgeLabel>,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Entities by how many goals depend on them, with PageRank.
+    Rank {
+        /// Only entities of this kind: institution, organization, place, document,
+        /// program, person.
+        #[arg(long)]
+        kind: Option<NodeKind>,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Goals that rely on the same entities as a goal, most shared first.
+    #[command(name = "co-dependent")]
+    CoDependent {
+        /// The goal: id or title.
+        goal: String,
+        /// Only shared entities of this kind (repeatable).
+        #[arg(long = "kind", value_name = "KIND")]
+        kinds: Vec<NodeKind>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Serve the HTTP API and the web UI (Ctrl-C stops).
+    Serve(ServeArgs),
+    /// Node counts per kind, edge counts per label, documents.
+    Stats {
+        #[command(flatten)]
+        out: Output,
+    },
+    #[command(flatten)]
+    Data(super::data::DataCommand),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:7878].
+    #[arg(long, env = "PLANGRAPH_ADDR", value_name = "ADDR")]
+    pub addr: Option<String>,
+    /// Accept uploads from other machines that send `Authorization: Bearer TOKEN`
+    /// (without one, only this machine may upload).
+    #[arg(
+        long,
+        env = "PLANGRAPH_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    pub token: Option<String>,
+    /// The log filter when `RUST_LOG` is unset (from the configuration).
+    #[arg(skip)]
+    pub log: Option<String>,
+    /// A request taking longer than this many seconds gets a 408.
+    #[arg(long, default_value_t = 60, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..=86400))]
+    pub request_timeout: u64,
+}
+
+#[derive(Debug, Clone, Copy, Args)]
+pub struct Output {
+    /// Print exactly one JSON document on stdout.
+    #[arg(long)]
+    pub json: bool,
+}

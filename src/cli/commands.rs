@@ -1,0 +1,158 @@
+//! One command line, run: open the data folder, call the facade, print.
+
+use crate::error::Result;
+use crate::index::SearchRequest;
+use crate::knowledge_graph::{KnowledgeGraph, NeighborsRequest};
+use std::path::PathBuf;
+
+use super::args::{Cli, Command, SEEDS_DIR};
+use super::ingest::{ingest_with_progress, print_summary};
+use super::output::{emit, print_json, table};
+use super::print::{print_search, print_show};
+use super::print_graph::{
+    print_co_dependence, print_path, print_ranking, print_subgraph, print_trace,
+};
+use super::serve::{default_command, serve};
+
+/// What `main` does with the result: the process exit code.
+pub fn run(cli: Cli) -> Result<i32> {
+    let config = super::config::Config::load(cli.config.as_deref(), &cli.data)?;
+    let seeds = config
+        .seeds
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(SEEDS_DIR));
+    match cli.command {
+        None => default_command(&cli.data, &config),
+        Some(Command::Ingest { paths, out }) => {
+            let kg = KnowledgeGraph::open(&cli.data)?;
+            let paths = if paths.is_empty() { vec![seeds] } else { paths };
+            let report = ingest_with_progress(&kg, &paths)?;
+            if out.json {
+                print_json(&report)?;
+            }
+            print_summary(&report);
+            Ok(if report.failed > 0 { 1 } else { 0 })
+        }
+        Some(Command::Search {
+            query,
+            kinds,
+            unit,
+            year,
+            limit,
+            offset,
+            out,
+        }) => {
+            let kg = KnowledgeGraph::open(&cli.data)?;
+            let results = kg.search(&SearchRequest {
+                query,
+                kinds,
+                unit,
+                year,
+                limit,
+                offset,
+            })?;
+            emit(out, &results, |v| {
+                print_search(v);
+                Ok(())
+            })
+        }
+        Some(Command::Show { name_or_id, out }) => {
+            let kg = KnowledgeGraph::open(&cli.data)?;
+            let view = kg.show(&name_or_id)?;
+            emit(out, &view, |v| print_show(&kg, v))
+        }
+        Some(Command::Trace {
+            name_or_id,
+            limit,
+            out,
+        }) => {
+            let kg = KnowledgeGraph::open(&cli.data)?;
+            let trace = kg.trace(&name_or_id, limit)?;
+            emit(out, &trace, |v| {
+                print_trace(v);
+                Ok(())
+            })
+        }
+        Some(Command::Neighbors {
+            name_or_id,
+            depth,
+            labels,
+            kinds,
+            limit,
+            out,
+        }) => {
+            let kg = KnowledgeGraph::open(&cli.data)?;
+            let sub = kg.neighbors(
+                &name_or_id,
+                &NeighborsRequest {
+                    depth,
+                    labels,
+                    kinds,
+                    limit,
+                },
+            )?;
+            emit(out, &sub, |v| {
+                print_subgraph(v);
+                Ok(())
+            })
+        }
+        Some(Command::Path {
+            from,
+            to,
+            labels,
+            out,
+        }) => {
+            let kg = KnowledgeGraph::open(&cli.data)?;
+            let path = kg.path(&from, &to, &labels)?;
+            emit(out, &path, |v| {
+                print_path(v);
+                Ok(())
+            })
+        }
+        Some(Command::Rank { kind, limit, out }) => {
+            let kg = KnowledgeGraph::open(&cli.data)?;
+            let ranking = kg.rank(kind, limit)?;
+            emit(out, &ranking, |v| {
+                print_ranking(v);
+                Ok(())
+            })
+        }
+        Some(Command::CoDependent {
+            goal,
+            kinds,
+            limit,
+            out,
+        }) => {
+            let kg = KnowledgeGraph::open(&cli.data)?;
+            let co = kg.co_dependent(&goal, &kinds, limit)?;
+            emit(out, &co, |v| {
+                print_co_dependence(v);
+                Ok(())
+            })
+        }
+        Some(Command::Serve(args)) => {
+            let started = std::time::Instant::now();
+            let kg = KnowledgeGraph::open(&cli.data)?;
+            serve(kg, &config.apply_serve(args), started)
+        }
+        Some(Command::Stats { out }) => {
+            let kg = KnowledgeGraph::open(&cli.data)?;
+            let stats = kg.stats()?;
+            if out.json {
+                print_json(&stats)?;
+            } else {
+                let mut t = table(&["", "count"]);
+                t.add_row(vec!["documents".to_string(), stats.documents.to_string()]);
+                for (k, n) in &stats.nodes {
+                    t.add_row(vec![format!("node: {k}"), n.to_string()]);
+                }
+                for (l, n) in &stats.edges {
+                    t.add_row(vec![format!("edge: {l}"), n.to_string()]);
+                }
+                outln!("{t}");
+            }
+            Ok(0)
+        }
+        Some(Command::Data(command)) => super::data::run(command, &cli.data),
+    }
+}

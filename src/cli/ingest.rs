@@ -1,0 +1,50 @@
+//! `ingest`: the progress bar and the summary on stderr.
+
+use crate::error::Result;
+use crate::knowledge_graph::{DocumentOutcome, IngestReport, KnowledgeGraph, Progress};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+pub(super) fn ingest_with_progress(kg: &KnowledgeGraph, paths: &[PathBuf]) -> Result<IngestReport> {
+    let bar = indicatif::ProgressBar::new(0);
+    if !std::io::stderr().is_terminal() {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}")
+            .expect("static template"),
+    );
+    let report = kg.ingest_paths(paths, &mut |p| match p {
+        Progress::Start(n) => bar.set_length(n as u64),
+        Progress::File(o) => {
+            bar.set_message(o.file.clone());
+            bar.inc(1);
+        }
+    })?;
+    bar.finish_and_clear();
+    Ok(report)
+}
+
+pub(super) fn print_summary(report: &IngestReport) {
+    for f in report.files.iter().filter(|f| f.status == "failed") {
+        eprintln!(
+            "failed: {}: {}",
+            f.file,
+            f.error.as_deref().unwrap_or("unknown error")
+        );
+    }
+    for f in report.files.iter().filter(|f| f.status != "failed") {
+        eprintln!("{}: {}{}", f.status, f.file, describe(f));
+    }
+    eprintln!(
+        "{} ingested, {} unchanged, {} failed",
+        report.ingested, report.unchanged, report.failed
+    );
+}
+
+fn describe(f: &DocumentOutcome) -> String {
+    match (&f.unit, f.year, f.goals) {
+        (Some(u), Some(y), Some(g)) => format!(" ({u} {y}, {g} goals)"),
+        _ => String::new(),
+    }
+}

@@ -1,0 +1,109 @@
+//! Tables for `search` and `show`.
+
+use crate::error::Result;
+use crate::knowledge_graph::KnowledgeGraph;
+use crate::model::Node;
+use std::io::IsTerminal;
+
+use super::output::table;
+
+pub(super) fn print_search(results: &crate::index::SearchResults) {
+    let color = std::io::stdout().is_terminal();
+    outln!(
+        "{} hits for {}{}",
+        results.total,
+        results.query,
+        if results.hits.len() < results.total {
+            format!(" (showing {})", results.hits.len())
+        } else {
+            String::new()
+        }
+    );
+    for (i, h) in results.hits.iter().enumerate() {
+        let mut place = vec![h.kind.to_string()];
+        if let (Some(u), Some(y)) = (&h.unit, h.year) {
+            place.push(format!("{u} {y}"));
+        }
+        if let (Some(c), Some(n)) = (&h.category, &h.number) {
+            place.push(format!("{c} {n}"));
+        }
+        outln!(
+            "{:>3}. {}  [{}]  {}",
+            i + 1,
+            h.name,
+            place.join(" · "),
+            h.id
+        );
+        outln!("     {}", highlight(&h.snippet, &h.highlights, color));
+    }
+}
+
+/// The snippet with its highlights in bold yellow on a terminal, in 【】 otherwise.
+fn highlight(text: &str, ranges: &[[usize; 2]], color: bool) -> String {
+    let (open, close) = if color {
+        ("\x1b[1;33m", "\x1b[0m")
+    } else {
+        ("【", "】")
+    };
+    let mut out = String::with_capacity(text.len() + ranges.len() * 12);
+    for (i, c) in text.chars().enumerate() {
+        if ranges.iter().any(|r| r[0] == i) {
+            out.push_str(open);
+        }
+        out.push(c);
+        if ranges.iter().any(|r| r[1] == i + 1) {
+            out.push_str(close);
+        }
+    }
+    out
+}
+
+pub(super) fn print_show(
+    kg: &KnowledgeGraph,
+    view: &crate::knowledge_graph::NodeView,
+) -> Result<()> {
+    let n = &view.node;
+    outln!("{} ({}) {}", n.name, n.kind, n.id);
+    for (k, v) in &n.props {
+        let v = match v {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        outln!("  {k}: {v}");
+    }
+    if view.edges.is_empty() {
+        return Ok(());
+    }
+    let mut t = table(&["direction", "label", "node", "evidence"]);
+    for e in &view.edges {
+        let (dir, other) = if e.source == n.id {
+            ("→", &e.target)
+        } else {
+            ("←", &e.source)
+        };
+        let other_name = kg
+            .store()
+            .node(other)?
+            .map(|o| format!("{} ({})", o.name, o.kind))
+            .unwrap_or_else(|| other.clone());
+        let evidence = e
+            .props
+            .get("evidence")
+            .and_then(|v| v.get("sentence"))
+            .and_then(|v| v.as_str())
+            .unwrap_or("");
+        t.add_row(vec![
+            dir.to_string(),
+            e.label.to_string(),
+            other_name,
+            evidence.to_string(),
+        ]);
+    }
+    outln!("{t}");
+    Ok(())
+}
+
+/// `name (kind)` of a node.
+pub(super) fn label_of(n: &Node) -> String {
+    format!("{} ({})", n.name, n.kind)
+}

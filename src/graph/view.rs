@@ -1,0 +1,252 @@
+//! The in-memory graph itself: node ids and kinds, edge labels, kept in step with the
+//! store one document write at a time.
+
+use crate::error::Result;
+use crate::model::{EdgeLabel, NodeKind};
+use crate::store::{DocumentBatch, DocumentRecord, GraphStore, WriteOutcome, WriteStatus};
+use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
+use petgraph::visit::EdgeRef;
+use petgraph::Direction::{Incoming, Outgoing};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, OnceLock};
+
+use super::rank::RankTable;
+
+/// Most hops a neighbourhood may span.
+pub const MAX_DEPTH: usize = 4;
+
+/// Edges a trace walks (backwards, from the entity towards goals).
+pub(super) const TRACE_LABELS: [EdgeLabel; 6] = [
+    EdgeLabel::DependsOn,
+    EdgeLabel::Issues,
+    EdgeLabel::SetsTarget,
+    EdgeLabel::Measures,
+    EdgeLabel::PartOf,
+    EdgeLabel::Mentions,
+];
+
+/// Edges by which a goal relies on an entity (directly, or through a target).
+pub(super) const DEPENDENCY_LABELS: [EdgeLabel; 3] =
+    [EdgeLabel::DependsOn, EdgeLabel::Issues, EdgeLabel::Mentions];
+
+/// When a node is reached by several edges at once, the stronger relation wins.
+pub(super) fn label_rank(label: EdgeLabel) -> u8 {
+    match label {
+        EdgeLabel::DependsOn => 0,
+        EdgeLabel::Issues => 1,
+        EdgeLabel::SetsTarget => 2,
+        EdgeLabel::Measures => 3,
+        EdgeLabel::PartOf => 4,
+        EdgeLabel::Mentions => 5,
+        EdgeLabel::HasGoal => 6,
+    }
+}
+
+#[derive(Debug)]
+pub(super) struct ViewNode {
+    pub(super) id: Arc<str>,
+    pub(super) kind: NodeKind,
+}
+
+/// Ids to node positions, hashed with FxHash (ids are short and not chosen by clients;
+/// SipHash would cost more than the rest of a lookup).
+pub(super) type IdMap = HashMap<Arc<str>, NodeIndex, rustc_hash::FxBuildHasher>;
+
+/// The in-memory graph: node ids and kinds, edge labels.
+pub struct GraphView {
+    pub(super) graph: StableDiGraph<ViewNode, EdgeLabel>,
+    pub(super) ids: IdMap,
+    pub(super) generation: u64,
+    pub(super) ranking: OnceLock<RankTable>,
+}
+
+impl GraphView {
+    /// Build the view from the store: node ids and kinds, then edge keys.
+    pub fn build(store: &GraphStore) -> Result<GraphView> {
+        let generation = store.generation()?;
+        let stats = store.stats()?;
+        let (nodes, edges) = (
+            stats.nodes.values().sum::<u64>() as usize,
+            stats.edges.values().sum::<u64>() as usize,
+        );
+        let mut view = GraphView {
+            graph: StableDiGraph::with_capacity(nodes, edges),
+            ids: IdMap::with_capacity_and_hasher(nodes, Default::default()),
+            generation,
+            ranking: OnceLock::new(),
+        };
+        for r in store.node_kinds() {
+            let (id, kind) = r?;
+            view.ensure_node(&id, kind);
+        }
+        // Edges come grouped by target: look each target up once.
+        let mut last: Option<(String, Option<NodeIndex>)> = None;
+        let (graph, ids) = (&mut view.graph, &view.ids);
+        store.for_each_edge_key(|s, l, t| {
+            let b = match &last {
+                Some((id, ix)) if id == t => *ix,
+                _ => {
+                    let ix = ids.get(t).copied();
+                    last = Some((t.to_string(), ix));
+                    ix
+                }
+            };
+            if let (Some(a), Some(b)) = (ids.get(s).copied(), b) {
+                graph.add_edge(a, b, l);
+            }
+        })?;
+        Ok(view)
+    }
+
+    /// The store generation this view reflects.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    pub fn edge_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    /// Every node as (id, kind), in no particular order.
+    pub fn nodes(&self) -> impl Iterator<Item = (&str, NodeKind)> + '_ {
+        self.graph
+            .node_indices()
+            .map(|n| (self.id(n), self.graph[n].kind))
+    }
+
+    /// Every edge as (source id, label, target id), in no particular order.
+    pub fn edges(&self) -> impl Iterator<Item = (&str, EdgeLabel, &str)> + '_ {
+        self.graph.edge_indices().map(|e| self.edge_key(e))
+    }
+
+    /// Bring the view up to date with one document write, from what the document held
+    /// before (`old`), what it holds now (`batch`) and what the store did (`outcome`).
+    /// Returns false when the view cannot be updated this way (it missed a write): the
+    /// caller then drops it, to be rebuilt on the next query.
+    pub fn apply(
+        &mut self,
+        store: &GraphStore,
+        old: Option<&DocumentRecord>,
+        batch: &DocumentBatch,
+        outcome: &WriteOutcome,
+    ) -> Result<bool> {
+        if outcome.status == WriteStatus::Unchanged {
+            return Ok(self.generation == outcome.generation);
+        }
+        if self.generation + 1 != outcome.generation {
+            return Ok(false);
+        }
+        for id in &outcome.removed_nodes {
+            if let Some(ix) = self.ids.remove(id.as_str()) {
+                self.graph.remove_node(ix);
+            }
+        }
+        if let Some(old) = old {
+            let kept: HashSet<(&str, EdgeLabel, &str)> = batch
+                .edges
+                .iter()
+                .map(|e| (e.source.as_str(), e.label, e.target.as_str()))
+                .collect();
+            for (s, l, t) in &old.edges {
+                // An edge the new version dropped survives when another document holds it.
+                if !kept.contains(&(s.as_str(), *l, t.as_str())) && store.edge(s, *l, t)?.is_none()
+                {
+                    self.remove_edge(s, *l, t);
+                }
+            }
+        }
+        for n in &batch.nodes {
+            self.ensure_node(&n.id, n.kind);
+        }
+        for e in &batch.edges {
+            self.ensure_edge(&e.source, e.label, &e.target);
+        }
+        self.generation = outcome.generation;
+        self.ranking = OnceLock::new();
+        Ok(true)
+    }
+
+    pub(super) fn ensure_node(&mut self, id: &str, kind: NodeKind) -> NodeIndex {
+        if let Some(&ix) = self.ids.get(id) {
+            return ix;
+        }
+        let id: Arc<str> = Arc::from(id);
+        let ix = self.graph.add_node(ViewNode {
+            id: id.clone(),
+            kind,
+        });
+        self.ids.insert(id, ix);
+        ix
+    }
+
+    pub(super) fn ensure_edge(&mut self, source: &str, label: EdgeLabel, target: &str) {
+        let (Some(&a), Some(&b)) = (self.ids.get(source), self.ids.get(target)) else {
+            return;
+        };
+        if self.find_edge(a, b, label).is_none() {
+            self.graph.add_edge(a, b, label);
+        }
+    }
+
+    pub(super) fn remove_edge(&mut self, source: &str, label: EdgeLabel, target: &str) {
+        let (Some(&a), Some(&b)) = (self.ids.get(source), self.ids.get(target)) else {
+            return;
+        };
+        if let Some(e) = self.find_edge(a, b, label) {
+            self.graph.remove_edge(e);
+        }
+    }
+
+    /// The edge a → b with `label`, looking along a's out-edges and b's in-edges in step,
+    /// so the cost is that of the smaller side (a unit has thousands of goals, a goal has
+    /// one unit).
+    pub(super) fn find_edge(
+        &self,
+        a: NodeIndex,
+        b: NodeIndex,
+        label: EdgeLabel,
+    ) -> Option<EdgeIndex> {
+        let mut out = self.graph.edges_directed(a, Outgoing);
+        let mut inn = self.graph.edges_directed(b, Incoming);
+        loop {
+            match out.next() {
+                Some(e) if e.target() == b && *e.weight() == label => return Some(e.id()),
+                Some(_) => {}
+                None => return None,
+            }
+            match inn.next() {
+                Some(e) if e.source() == a && *e.weight() == label => return Some(e.id()),
+                Some(_) => {}
+                None => return None,
+            }
+        }
+    }
+
+    pub(super) fn index(&self, id: &str) -> Option<NodeIndex> {
+        self.ids.get(id).copied()
+    }
+
+    pub(super) fn id(&self, ix: NodeIndex) -> &str {
+        &self.graph[ix].id
+    }
+
+    pub(super) fn edge_key(&self, e: EdgeIndex) -> (&str, EdgeLabel, &str) {
+        let (a, b) = self.graph.edge_endpoints(e).expect("edge of this graph");
+        (self.id(a), self.graph[e], self.id(b))
+    }
+}
+
+/// Which edges into a node of `kind` a trace walks back along.
+pub(super) fn walks_back(kind: NodeKind, label: EdgeLabel) -> bool {
+    match kind {
+        // Nothing depends on a goal; a trace stops there.
+        NodeKind::Goal => false,
+        // A target belongs to the goal that sets it.
+        NodeKind::Target => label == EdgeLabel::SetsTarget,
+        _ => TRACE_LABELS.contains(&label),
+    }
+}

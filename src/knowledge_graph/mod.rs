@@ -1,0 +1,15 @@
+//! `KnowledgeGraph`: the one facade the CLI and the HTTP API call. It owns the store (the
+//! source of truth), the text index (kept in step with the store, rebuilt from it when
+//! missing or stale), the in-memory graph view (built on the first graph query, then
+//! updated with every document write; see [`crate::graph`]) and the extractor.
+
+mod facade;
+mod ingest;
+mod resolve;
+mod results;
+mod text;
+mod view_cache;
+
+pub use crate::pipeline::{DocumentOutcome, IngestReport, Progress};
+pub use facade::{KnowledgeGraph, GRAPH_SNAPSHOT};
+pub use results::{DocumentList, DocumentSummary, NeighborsRequest, NodeView};

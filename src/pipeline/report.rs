@@ -1,0 +1,85 @@
+//! What an ingest reports: per file, and for the whole batch.
+
+use crate::error::Error;
+use serde::Serialize;
+use std::path::Path;
+
+/// What happened to one file of an ingest.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DocumentOutcome {
+    pub file: String,
+    /// `inserted`, `replaced`, `unchanged` or `failed`.
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub goals: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// The summary of an ingest of many files.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct IngestReport {
+    pub ingested: usize,
+    pub unchanged: usize,
+    pub failed: usize,
+    pub files: Vec<DocumentOutcome>,
+}
+
+/// Progress of a long ingest, for a progress bar.
+pub enum Progress<'a> {
+    /// The number of files found.
+    Start(usize),
+    /// One file done.
+    File(&'a DocumentOutcome),
+}
+
+impl IngestReport {
+    pub fn push(&mut self, o: DocumentOutcome) {
+        match o.status.as_str() {
+            "failed" => self.failed += 1,
+            "unchanged" => self.unchanged += 1,
+            _ => self.ingested += 1,
+        }
+        self.files.push(o);
+    }
+}
+
+/// The outcome of a file that could not be ingested.
+pub fn failed(path: &Path, reason: &str) -> DocumentOutcome {
+    DocumentOutcome {
+        file: path.display().to_string(),
+        status: "failed".into(),
+        document: None,
+        unit: None,
+        year: None,
+        title: None,
+        goals: None,
+        error: Some(reason.to_string()),
+    }
+}
+
+/// The message a caught panic carried.
+pub fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+/// The reason of an ingest error without the path (the outcome names the file).
+pub fn error_reason(e: &Error) -> String {
+    match e {
+        Error::Ingest { source, .. } => source.to_string(),
+        Error::Io { source, .. } => source.to_string(),
+        other => other.to_string(),
+    }
+}
