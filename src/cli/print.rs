@@ -1,7 +1,6 @@
 //! Tables for `search` and `show`.
 
 use crate::error::Result;
-use crate::knowledge_graph::KnowledgeGraph;
 use crate::model::Node;
 use std::io::IsTerminal;
 
@@ -58,9 +57,10 @@ fn highlight(text: &str, ranges: &[[usize; 2]], color: bool) -> String {
     out
 }
 
+/// `names`: `name (kind)` of the nodes at the other ends of the edges (ids otherwise).
 pub(super) fn print_show(
-    kg: &KnowledgeGraph,
     view: &crate::knowledge_graph::NodeView,
+    names: &std::collections::HashMap<String, String>,
 ) -> Result<()> {
     let n = &view.node;
     outln!("{} ({}) {}", n.name, n.kind, n.id);
@@ -81,11 +81,7 @@ pub(super) fn print_show(
         } else {
             ("←", &e.source)
         };
-        let other_name = kg
-            .store()
-            .node(other)?
-            .map(|o| format!("{} ({})", o.name, o.kind))
-            .unwrap_or_else(|| other.clone());
+        let other_name = names.get(other).cloned().unwrap_or_else(|| other.clone());
         let evidence = e
             .props
             .get("evidence")

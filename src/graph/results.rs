@@ -2,12 +2,12 @@
 
 use crate::ingest::category_order;
 use crate::model::{Edge, EdgeLabel, Node, NodeKind};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
 /// A node by name, for lists inside results: `{"id", "kind", "name"}`.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct NodeRef {
     pub id: String,
     pub kind: NodeKind,
@@ -25,7 +25,7 @@ impl From<&Node> for NodeRef {
 }
 
 /// `trace`: the goals that depend on an entity.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Trace {
     pub entity: Node,
     /// How many goals depend on the entity (before `limit`).
@@ -35,7 +35,7 @@ pub struct Trace {
 }
 
 /// One goal of a trace, with the edges that lead from it to the entity.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct TracedGoal {
     pub id: String,
     /// The goal's title.
@@ -60,7 +60,7 @@ pub struct TracedGoal {
 }
 
 /// `neighbors`: the subgraph within `depth` hops of `center`.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Subgraph {
     /// Id of the node the neighbourhood is around.
     pub center: String,
@@ -74,7 +74,7 @@ pub struct Subgraph {
 }
 
 /// `path`: a shortest path, nodes and edges in order from `from` to `to`.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PathResult {
     pub nodes: Vec<Node>,
     /// `edges[i]` joins `nodes[i]` and `nodes[i + 1]` (in either direction).
@@ -84,7 +84,7 @@ pub struct PathResult {
 }
 
 /// `rank`: entities by how many goals depend on them.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Ranking {
     /// The kind asked for (all entity kinds when absent).
     pub kind: Option<NodeKind>,
@@ -94,7 +94,7 @@ pub struct Ranking {
 }
 
 /// One ranked entity.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct RankedEntity {
     pub id: String,
     pub kind: NodeKind,
@@ -109,7 +109,7 @@ pub struct RankedEntity {
 }
 
 /// `co-dependent`: goals that share entities with a goal.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CoDependence {
     pub goal: Node,
     /// The entities the goal relies on (of the kinds asked for).
@@ -121,7 +121,7 @@ pub struct CoDependence {
 }
 
 /// A goal sharing entities with another.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CoDependentGoal {
     pub id: String,
     pub name: String,

@@ -19,7 +19,7 @@ use crate::extract::{GoalTokens, Segmenter};
 use crate::model::{normalize_name, Node, NodeKind};
 use query::Plan;
 use schema::{build_schema, Fields, Payload, SCHEMA_VERSION};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -62,7 +62,7 @@ pub struct SearchRequest {
 }
 
 /// `{"query", "total", "hits"}`, best first.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SearchResults {
     pub query: String,
     /// Every match, not only the hits returned.
@@ -72,7 +72,7 @@ pub struct SearchResults {
 
 /// One hit: the node's id, kind and name, its score, and a snippet with the matched
 /// ranges as character offsets into `snippet`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SearchHit {
     pub id: String,
     pub kind: NodeKind,

@@ -5,6 +5,7 @@
 
 mod facade;
 mod ingest;
+pub mod owner;
 mod resolve;
 mod results;
 mod text;

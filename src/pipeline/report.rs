@@ -1,11 +1,11 @@
 //! What an ingest reports: per file, and for the whole batch.
 
 use crate::error::Error;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// What happened to one file of an ingest.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DocumentOutcome {
     pub file: String,
     /// `inserted`, `replaced`, `unchanged` or `failed`.
@@ -25,7 +25,7 @@ pub struct DocumentOutcome {
 }
 
 /// The summary of an ingest of many files.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct IngestReport {
     pub ingested: usize,
     pub unchanged: usize,

@@ -111,7 +111,7 @@ pub struct WriteOutcome {
 }
 
 /// Counts for `stats`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Stats {
     pub nodes: BTreeMap<String, u64>,
     pub edges: BTreeMap<String, u64>,

@@ -13,6 +13,7 @@ mod heldout_d;
 mod hostile;
 mod http;
 mod ingest;
+mod owner;
 mod pipe;
 mod pipeline;
 mod search;
