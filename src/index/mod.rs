@@ -8,7 +8,9 @@
 //! - [`tokenizer`]: the word and n-gram analyses, registered on every open.
 //! - [`query`]: user text to tantivy queries, built programmatically (no query syntax).
 //! - [`snippet`]: the highlighted fragment of each hit.
+//! - [`names`]: the names nodes resolve by (substrings, closest names).
 
+pub mod names;
 pub mod query;
 pub mod schema;
 pub mod snippet;
@@ -232,6 +234,7 @@ impl TextIndex {
         doc.add_text(f.id, &goal.id);
         doc.add_text(f.kind, goal.kind.as_str());
         doc.add_text(f.name, title);
+        doc.add_text(f.names, title);
         if !content.is_empty() {
             doc.add_text(f.content, content);
         }
@@ -251,18 +254,18 @@ impl TextIndex {
         if let Some(number) = prop_string(goal, "number") {
             doc.add_text(f.number, number);
         }
-        let title_words = tokenizer::presegmented(&self.seg, title, &tokens.title);
+        let title_words = tokenizer::pretokenized(&self.seg, title, &tokens.title);
         for _ in 0..TITLE_REPEAT {
-            doc.add_text(f.words, &title_words);
+            doc.add_pre_tokenized_text(f.words, title_words.clone());
         }
-        doc.add_text(
+        doc.add_pre_tokenized_text(
             f.words,
-            tokenizer::presegmented(&self.seg, content, &tokens.content),
+            tokenizer::pretokenized(&self.seg, content, &tokens.content),
         );
         if !benchmark.is_empty() {
-            doc.add_text(
+            doc.add_pre_tokenized_text(
                 f.words,
-                tokenizer::presegmented(&self.seg, benchmark, &tokens.benchmark),
+                tokenizer::pretokenized(&self.seg, benchmark, &tokens.benchmark),
             );
         }
         let texts = std::iter::repeat_n(title, TITLE_REPEAT).chain([content, benchmark]);
@@ -289,9 +292,13 @@ impl TextIndex {
             }
         }
         for name in names {
-            let words = tokenizer::presegmented(&self.seg, name, &self.seg.cut(name));
+            // a target resolves by id only (the store records no name for it)
+            if node.kind != NodeKind::Target {
+                doc.add_text(f.names, name);
+            }
+            let words = tokenizer::pretokenized(&self.seg, name, &self.seg.cut(name));
             for _ in 0..TITLE_REPEAT {
-                doc.add_text(f.words, &words);
+                doc.add_pre_tokenized_text(f.words, words.clone());
                 for field in f.ng {
                     doc.add_text(field, name);
                 }

@@ -15,6 +15,7 @@ mod http;
 mod ingest;
 mod pipe;
 mod pipeline;
+mod resolve;
 mod search;
 mod second_year;
 mod store;
