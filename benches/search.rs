@@ -2,30 +2,35 @@
 //!
 //! `cargo bench --bench search`
 //!
-//! For each corpus size (documents of [`plangraph::corpus`], 5–12 goals each):
+//! For each corpus size (documents of `benches/support/corpus.rs`, 5–12 goals each):
 //! 1. generate the documents and their goal nodes, segment every goal once with jieba
 //!    (extraction's job, timed apart);
 //! 2. build the text index on disk (upsert every goal, commit; then compact to one
 //!    segment), timed as MB/s of goal text (title + content + benchmark, UTF-8);
 //! 3. build the SQLite baseline (below) from the same words;
-//! 4. run three query classes — 50 one-, two- and four-character strings drawn from the
-//!    corpus vocabulary — through both, `RUNS` times each, and report median and p99
-//!    latency per class and run. A search is the whole request: total count, the ten best
-//!    hits with their stored text, and a highlighted snippet for each.
+//! 4. run seven query classes drawn from the corpus vocabulary — 50 strings each of one,
+//!    two, three and four characters, vocabulary words of five characters or more, two
+//!    words separated by a space (both required), and two characters filtered by kind,
+//!    unit and year — through both, `RUNS` times each, every query `REPEAT` times on each
+//!    engine, and report median and p99 latency per class and run. A search is the whole
+//!    request: total count, the ten best hits with their stored text, and a highlighted
+//!    snippet for each.
 //!
 //! The baseline: one FTS5 table (`detail=full`, `ascii` tokenizer: every non-ASCII
-//! character is a token character) with four columns: the title's and the body's jieba
-//! words, space-joined; the text's characters, space-joined (`uni`); its character
-//! bigrams, space-joined (`bi`) — the same analysis as the text index. A 1-character query
-//! matches `uni`, a 2-character query one `bi` token, longer queries a phrase of
-//! overlapping bigrams; the query's jieba words are OR-ed in on the word columns.
-//! `total` is `count(*)` of the n-gram match; the hits are `ORDER BY bm25(fts, 90, 30, 1,
-//! 1) LIMIT 10` joined to a table holding the texts, and get the same snippet function.
-//! The database is a file with a 1 GiB page cache, built in one transaction, then
-//! `optimize`d.
+//! character is a token character) with six columns: the title's and the body's jieba
+//! words, space-joined; the text's 1-, 2-, 3- and 4-character n-grams, space-joined
+//! (`ng1` … `ng4`) — the same analysis as the text index (which also indexes titles
+//! three times over). Each space-separated term of a query of up to four characters is
+//! one token of its n-gram column, a longer one a phrase of overlapping 4-grams; terms are
+//! AND-ed; the query's jieba words are OR-ed in on the word columns for ranking. `total`
+//! is `count(*)` of the n-gram match (joined to the goals' unit and year when filtered);
+//! the hits are `ORDER BY bm25(fts, 90, 30, 1, 1, 1, 1) LIMIT 10` joined to a table
+//! holding the texts, and get the same snippet function. The database is a file with a
+//! 1 GiB page cache, built in one transaction, then `optimize`d.
 //!
 //! Environment: `PLANGRAPH_BENCH_SIZES` (default `1000,20000`), `PLANGRAPH_BENCH_RUNS`
-//! (default 3), `PLANGRAPH_BENCH_SQLITE=0` to skip the baseline.
+//! (default 3), `PLANGRAPH_BENCH_REPEAT` (default 5), `PLANGRAPH_BENCH_SQLITE=0` to skip
+//! the baseline.
 
 #[path = "support/corpus.rs"]
 #[allow(dead_code)]
@@ -46,9 +51,46 @@ use std::time::{Duration, Instant};
 const SEED: u64 = 2021;
 const QUERIES_PER_CLASS: usize = 50;
 const LIMIT: usize = 10;
-/// Each query is timed this many times per run (tantivy / SQLite).
-const REPEAT_INDEX: usize = 5;
-const REPEAT_SQLITE: usize = 1;
+/// Each query is timed this many times per run, on both engines (`PLANGRAPH_BENCH_REPEAT`).
+const REPEAT: usize = 5;
+
+/// One query: its text and, for the filtered class, the kind, unit and year asked for.
+#[derive(Debug, Clone)]
+struct Query {
+    text: String,
+    kinds: Vec<NodeKind>,
+    unit: Option<String>,
+    year: Option<u16>,
+}
+
+impl Query {
+    fn plain(text: String) -> Query {
+        Query {
+            text,
+            kinds: Vec::new(),
+            unit: None,
+            year: None,
+        }
+    }
+
+    fn shown(&self) -> String {
+        match (&self.unit, self.year) {
+            (Some(u), Some(y)) => format!("{}[goal,{u},{y}]", self.text),
+            _ => self.text.clone(),
+        }
+    }
+
+    fn request(&self) -> SearchRequest {
+        SearchRequest {
+            query: self.text.clone(),
+            kinds: self.kinds.clone(),
+            unit: self.unit.clone(),
+            year: self.year,
+            limit: LIMIT,
+            ..SearchRequest::default()
+        }
+    }
+}
 
 struct Goal {
     node: Node,
@@ -129,8 +171,8 @@ fn pick(mut items: Vec<String>, n: usize, seed: u64) -> Vec<String> {
     items
 }
 
-/// 50 one-, two- and four-character queries from the corpus vocabulary.
-fn query_classes() -> Vec<(&'static str, Vec<String>)> {
+/// 50 queries a class from the corpus vocabulary.
+fn query_classes() -> Vec<(&'static str, Vec<Query>)> {
     let vocabulary = corpus::vocabulary();
     let windows = |len: usize| -> Vec<String> {
         vocabulary
@@ -144,10 +186,42 @@ fn query_classes() -> Vec<(&'static str, Vec<String>)> {
             .filter(|s| s.chars().all(|c| c.len_utf8() == 3))
             .collect()
     };
+    let plain = |qs: Vec<String>| qs.into_iter().map(Query::plain).collect::<Vec<_>>();
+    let chinese = |w: &&str| w.chars().all(|c| c.len_utf8() == 3);
+    let long: Vec<String> = vocabulary
+        .iter()
+        .filter(|w| w.chars().count() >= 5 && chinese(w))
+        .map(|w| w.to_string())
+        .collect();
+    let short: Vec<String> = vocabulary
+        .iter()
+        .filter(|w| (2..=4).contains(&w.chars().count()) && chinese(w))
+        .map(|w| w.to_string())
+        .collect();
+    let two_words: Vec<String> = pick(short.clone(), QUERIES_PER_CLASS, 55)
+        .into_iter()
+        .zip(pick(short, QUERIES_PER_CLASS, 66))
+        .map(|(a, b)| format!("{a} {b}"))
+        .collect();
+    let years = corpus::YEARS.1 - corpus::YEARS.0 + 1;
+    let filtered: Vec<Query> = pick(windows(2), QUERIES_PER_CLASS, 77)
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| Query {
+            text,
+            kinds: vec![NodeKind::Goal],
+            unit: Some(corpus::UNITS[(i * 7) % corpus::UNITS.len()].to_string()),
+            year: Some(corpus::YEARS.0 + (i as u16 * 3) % years),
+        })
+        .collect();
     vec![
-        ("1 char", pick(windows(1), QUERIES_PER_CLASS, 11)),
-        ("2 chars", pick(windows(2), QUERIES_PER_CLASS, 22)),
-        ("4 chars", pick(windows(4), QUERIES_PER_CLASS, 44)),
+        ("1 char", plain(pick(windows(1), QUERIES_PER_CLASS, 11))),
+        ("2 chars", plain(pick(windows(2), QUERIES_PER_CLASS, 22))),
+        ("3 chars", plain(pick(windows(3), QUERIES_PER_CLASS, 33))),
+        ("4 chars", plain(pick(windows(4), QUERIES_PER_CLASS, 44))),
+        ("5+ chars", plain(pick(long, QUERIES_PER_CLASS, 50))),
+        ("two words", plain(two_words)),
+        ("2 chars + kind, unit, year", filtered),
     ]
 }
 
@@ -197,28 +271,23 @@ fn words(text: &str, ranges: &[(usize, usize)]) -> String {
         .join(" ")
 }
 
-/// Space-joined characters and bigrams of the fields, a private-use character between
-/// fields so that no phrase spans two.
-fn ngrams(fields: &[&str]) -> (String, String) {
-    let mut uni = String::new();
-    let mut bi = String::new();
+/// Space-joined 1-, 2-, 3- and 4-character n-grams of the fields, a private-use
+/// character between fields so that no phrase spans two.
+fn ngrams(fields: &[&str]) -> [String; 4] {
+    let mut ng: [String; 4] = Default::default();
     for f in fields.iter().filter(|f| !f.is_empty()) {
         let chars = fold_text(f);
-        if !uni.is_empty() {
-            uni.push_str(" \u{E000} ");
-            bi.push_str(" \u{E000} ");
-        }
-        for (i, c) in chars.iter().enumerate() {
-            uni.push(*c);
-            uni.push(' ');
-            if i + 1 < chars.len() {
-                bi.push(*c);
-                bi.push(chars[i + 1]);
-                bi.push(' ');
+        for (k, out) in ng.iter_mut().enumerate() {
+            if !out.is_empty() {
+                out.push_str(" \u{E000} ");
+            }
+            for w in chars.windows(k + 1) {
+                out.extend(w);
+                out.push(' ');
             }
         }
     }
-    (uni, bi)
+    ng
 }
 
 impl Sqlite {
@@ -230,26 +299,32 @@ impl Sqlite {
         let conn = Connection::open(path)?;
         conn.execute_batch(
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-1048576;
-             CREATE TABLE docs(rowid INTEGER PRIMARY KEY, id TEXT, name TEXT, content TEXT, benchmark TEXT);
-             CREATE VIRTUAL TABLE fts USING fts5(title_w, body_w, uni, bi, tokenize='ascii', detail=full);",
+             CREATE TABLE docs(rowid INTEGER PRIMARY KEY, id TEXT, name TEXT, content TEXT, benchmark TEXT,
+                               unit TEXT, year INTEGER);
+             CREATE VIRTUAL TABLE fts USING fts5(title_w, body_w, ng1, ng2, ng3, ng4, tokenize='ascii', detail=full);",
         )?;
         conn.execute_batch("BEGIN")?;
         {
-            let mut docs = conn.prepare("INSERT INTO docs VALUES (?1, ?2, ?3, ?4, ?5)")?;
+            let mut docs = conn.prepare("INSERT INTO docs VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?;
             let mut fts = conn.prepare(
-                "INSERT INTO fts(rowid, title_w, body_w, uni, bi) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO fts(rowid, title_w, body_w, ng1, ng2, ng3, ng4)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             for (i, g) in goals.iter().enumerate() {
                 let (title, content, benchmark) = text_of(&g.node);
-                docs.execute(params![i as i64, g.node.id, title, content, benchmark])?;
+                let unit = g.node.prop_str("unit").unwrap_or("");
+                let year = g.node.props.get("year").and_then(|y| y.as_i64());
+                docs.execute(params![
+                    i as i64, g.node.id, title, content, benchmark, unit, year
+                ])?;
                 let title_w = words(title, &g.tokens.title);
                 let body_w = format!(
                     "{} {}",
                     words(content, &g.tokens.content),
                     words(benchmark, &g.tokens.benchmark)
                 );
-                let (uni, bi) = ngrams(&[title, content, benchmark]);
-                fts.execute(params![i as i64, title_w, body_w, uni, bi])?;
+                let [ng1, ng2, ng3, ng4] = ngrams(&[title, content, benchmark]);
+                fts.execute(params![i as i64, title_w, body_w, ng1, ng2, ng3, ng4])?;
             }
         }
         conn.execute_batch("COMMIT")?;
@@ -258,18 +333,24 @@ impl Sqlite {
     }
 
     /// The same request as the text index answers: total, ten best with text, snippets.
-    fn search(&self, q: &str) -> rusqlite::Result<(usize, Vec<String>)> {
-        let chars = fold_text(q);
+    fn search(&self, query: &Query) -> rusqlite::Result<(usize, Vec<String>)> {
+        let q = query.text.as_str();
         let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-        let recall = match chars.len() {
-            1 => format!("uni : {}", quote(&chars[0].to_string())),
-            n => {
-                let bigrams: Vec<String> = (0..n - 1)
-                    .map(|i| chars[i..i + 2].iter().collect())
-                    .collect();
-                format!("bi : {}", quote(&bigrams.join(" ")))
+        let term_match = |term: &str| {
+            let chars = fold_text(term);
+            match chars.len() {
+                n @ 1..=4 => format!("ng{n} : {}", quote(&chars.iter().collect::<String>())),
+                _ => {
+                    let grams: Vec<String> = chars.windows(4).map(|w| w.iter().collect()).collect();
+                    format!("ng4 : {}", quote(&grams.join(" ")))
+                }
             }
         };
+        let recall = q
+            .split_whitespace()
+            .map(|t| format!("({})", term_match(t)))
+            .collect::<Vec<_>>()
+            .join(" AND ");
         let query_words: Vec<String> = self
             .seg
             .cut(q)
@@ -284,17 +365,31 @@ impl Sqlite {
                 quote(&query_words.join(" "))
             )
         };
-        let total: i64 = self
-            .conn
-            .prepare_cached("SELECT count(*) FROM fts WHERE fts MATCH ?1")?
-            .query_row([&recall], |r| r.get(0))?;
+        // Every goal is of kind goal: the kind filter keeps them all, as in the index.
+        let filtered = query.unit.is_some() || query.year.is_some();
+        let total: i64 = if filtered {
+            self.conn
+                .prepare_cached(
+                    "SELECT count(*) FROM fts JOIN docs d ON d.rowid = fts.rowid
+                     WHERE fts MATCH ?1 AND (?2 IS NULL OR d.unit = ?2) AND (?3 IS NULL OR d.year = ?3)",
+                )?
+                .query_row(params![recall, query.unit, query.year], |r| r.get(0))?
+        } else {
+            self.conn
+                .prepare_cached("SELECT count(*) FROM fts WHERE fts MATCH ?1")?
+                .query_row([&recall], |r| r.get(0))?
+        };
         let mut stmt = self.conn.prepare_cached(
             "SELECT d.id, d.name, d.content, d.benchmark FROM fts JOIN docs d ON d.rowid = fts.rowid
-             WHERE fts MATCH ?1 ORDER BY bm25(fts, 90.0, 30.0, 1.0, 1.0) LIMIT ?2",
+             WHERE fts MATCH ?1 AND (?3 IS NULL OR d.unit = ?3) AND (?4 IS NULL OR d.year = ?4)
+             ORDER BY bm25(fts, 90.0, 30.0, 1.0, 1.0, 1.0, 1.0) LIMIT ?2",
         )?;
-        let terms = vec![chars.iter().collect::<String>()];
+        let terms: Vec<String> = q
+            .split_whitespace()
+            .map(|t| fold_text(t).into_iter().collect())
+            .collect();
         let mut ids = Vec::new();
-        let mut rows = stmt.query(params![expr, LIMIT as i64])?;
+        let mut rows = stmt.query(params![expr, LIMIT as i64, query.unit, query.year])?;
         while let Some(row) = rows.next()? {
             let id: String = row.get(0)?;
             let name: String = row.get(1)?;
@@ -318,9 +413,9 @@ impl Sqlite {
 // ---------------------------------------------------------------------------------------
 
 fn time_queries(
-    queries: &[String],
+    queries: &[Query],
     repeat: usize,
-    mut run: impl FnMut(&str) -> usize,
+    mut run: impl FnMut(&Query) -> usize,
 ) -> Vec<Duration> {
     let mut samples = Vec::with_capacity(queries.len() * repeat);
     for _ in 0..repeat {
@@ -341,10 +436,12 @@ fn main() {
         .collect();
     let runs: usize = env_or("PLANGRAPH_BENCH_RUNS", 3).max(1);
     let with_sqlite = env_or("PLANGRAPH_BENCH_SQLITE", 1) != 0;
+    let repeat: usize = env_or("PLANGRAPH_BENCH_REPEAT", REPEAT).max(1);
     let seg = Segmenter::shared();
     let classes = query_classes();
     for (name, qs) in &classes {
-        println!("{name} queries ({}): {}", qs.len(), qs.join(" "));
+        let shown: Vec<String> = qs.iter().map(Query::shown).collect();
+        println!("{name} queries ({}): {}", qs.len(), shown.join(" | "));
     }
     let mut report = Vec::new();
     for &n in &sizes {
@@ -399,15 +496,7 @@ fn main() {
         });
 
         // same matches: the totals of both must agree
-        let search = |q: &str| {
-            index
-                .search(&SearchRequest {
-                    query: q.to_string(),
-                    limit: LIMIT,
-                    ..SearchRequest::default()
-                })
-                .expect("search")
-        };
+        let search = |q: &Query| index.search(&q.request()).expect("search");
         let mut mismatches = 0;
         for (_, qs) in &classes {
             for q in qs {
@@ -416,7 +505,11 @@ fn main() {
                     let (total, _) = s.search(q).expect("sqlite search");
                     if total != r.total {
                         mismatches += 1;
-                        println!("  totals differ for {q}: index {} sqlite {total}", r.total);
+                        println!(
+                            "  totals differ for {}: index {} sqlite {total}",
+                            q.shown(),
+                            r.total
+                        );
                     }
                 }
             }
@@ -424,8 +517,8 @@ fn main() {
         if sqlite.is_some() {
             println!(
                 "totals agree on {} of {} queries",
-                3 * QUERIES_PER_CLASS - mismatches,
-                3 * QUERIES_PER_CLASS
+                classes.iter().map(|(_, qs)| qs.len()).sum::<usize>() - mismatches,
+                classes.iter().map(|(_, qs)| qs.len()).sum::<usize>()
             );
         }
 
@@ -438,7 +531,7 @@ fn main() {
             let mut sql_medians = Vec::new();
             let mut sql_p99s = Vec::new();
             for run in 0..runs {
-                let s = stats(time_queries(qs, REPEAT_INDEX, |q| search(q).hits.len()));
+                let s = stats(time_queries(qs, repeat, |q| search(q).hits.len()));
                 idx_medians.push(ms(s.median));
                 idx_p99s.push(ms(s.p99));
                 let mut line = format!(
@@ -448,7 +541,7 @@ fn main() {
                     ms(s.p99)
                 );
                 if let Some(sq) = &sqlite {
-                    let s = stats(time_queries(qs, REPEAT_SQLITE, |q| {
+                    let s = stats(time_queries(qs, repeat, |q| {
                         sq.search(q).expect("sqlite search").1.len()
                     }));
                     sql_medians.push(ms(s.median));
