@@ -35,9 +35,9 @@ use tantivy::{
     SegmentMeta, TantivyDocument, Term,
 };
 
-/// Hits returned when a request asks for none (`limit` 0).
-pub const DEFAULT_LIMIT: usize = 10;
-/// Most hits one request returns; larger limits are lowered to this.
+/// Hits a [`SearchRequest::default`] asks for (the CLI's and HTTP API's default).
+pub const DEFAULT_LIMIT: usize = crate::limits::SEARCH_LIMIT.default;
+/// Most hits one request returns; a larger limit (or 0) is an invalid parameter.
 pub const MAX_LIMIT: usize = crate::limits::SEARCH_LIMIT.max;
 /// Deepest page start accepted (`offset`); deeper is an invalid parameter.
 pub const MAX_OFFSET: usize = crate::limits::SEARCH_OFFSET.max;
@@ -47,7 +47,7 @@ pub const TITLE_REPEAT: usize = 3;
 pub const WRITER_MEMORY_BYTES: usize = 50_000_000;
 
 /// A search as the CLI and HTTP API ask for it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SearchRequest {
     pub query: String,
     /// Only these kinds (empty: all).
@@ -57,10 +57,24 @@ pub struct SearchRequest {
     pub unit: Option<String>,
     /// Only goals of this year.
     pub year: Option<u16>,
-    /// Hits to return (0: [`DEFAULT_LIMIT`]; at most [`MAX_LIMIT`]).
+    /// Hits to return: 1 to [`MAX_LIMIT`] ([`crate::limits::SEARCH_LIMIT`]).
     pub limit: usize,
     /// Hits to skip, best first (at most [`MAX_OFFSET`]).
     pub offset: usize,
+}
+
+impl Default for SearchRequest {
+    /// No query yet, no filter, the first [`DEFAULT_LIMIT`] hits.
+    fn default() -> SearchRequest {
+        SearchRequest {
+            query: String::new(),
+            kinds: Vec::new(),
+            unit: None,
+            year: None,
+            limit: DEFAULT_LIMIT,
+            offset: 0,
+        }
+    }
 }
 
 /// `{"query", "total", "hits"}`, best first.
@@ -390,6 +404,7 @@ impl TextIndex {
     /// filters) through a ×[`query::WORD_BOOST`] whole-word clause added to the score.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let terms = query::parse(&request.query)?;
+        let limit = crate::limits::SEARCH_LIMIT.check(Some(request.limit))?;
         crate::limits::SEARCH_OFFSET.check(Some(request.offset))?;
         let unit = request.unit.as_deref().filter(|u| !u.trim().is_empty());
         let filter = query::filter_query(&self.fields, &request.kinds, unit, request.year);
@@ -401,10 +416,6 @@ impl TextIndex {
                 total: 0,
                 hits: Vec::new(),
             });
-        };
-        let limit = match request.limit {
-            0 => DEFAULT_LIMIT,
-            n => n.min(MAX_LIMIT),
         };
         let page = TopDocs::with_limit(limit).and_offset(request.offset);
         let (total, top) = match &plan {
