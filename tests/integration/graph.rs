@@ -230,6 +230,8 @@ fn sample_graph() -> KnowledgeGraph {
     for d in sample_docs() {
         kg.store().write_document(&d).unwrap();
     }
+    // written past the pipeline: the text index (which names resolve by) is built after
+    kg.sync_index().unwrap();
     kg
 }
 
