@@ -4,7 +4,7 @@
 use super::{Cand, Ctx, Grow, Src, Stop};
 use crate::extract::lexicon::{flag, pair_key, Anchor};
 use crate::extract::sentences::TokClass;
-use crate::model::NodeKind;
+use crate::model::{is_han, NodeKind};
 
 impl Ctx<'_, '_> {
     fn anchor_hits(&self) -> Vec<(usize, usize, &'static Anchor)> {
@@ -136,9 +136,7 @@ impl Ctx<'_, '_> {
             f.class == TokClass::Word
                 && !f.verbish
                 && f.flags & flag::LEVEL == 0
-                && s.chars[f.s..f.e]
-                    .iter()
-                    .all(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+                && s.chars[f.s..f.e].iter().all(|&c| is_han(c))
         };
         if st == t.s && t.e - t.s == 1 {
             // 青岛|能源|所
@@ -207,11 +205,7 @@ impl Ctx<'_, '_> {
         let s = self.sent;
         let t = &s.toks[ti];
         let lex = self.lex;
-        let han = |a: usize, b: usize| {
-            s.chars[a..b]
-                .iter()
-                .all(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
-        };
+        let han = |a: usize, b: usize| s.chars[a..b].iter().all(|&c| is_han(c));
         let plain = |t: &crate::extract::sentences::Tok| {
             t.class == TokClass::Word
                 && t.flags & flag::WEAK_PLACE == 0
