@@ -1,7 +1,7 @@
 //! Candidates from name suffixes ("anchors": 实验室, 研究院, 支行, 示范区 …): where a suffix
 //! ends, abbreviated and place-led names, lists of places before a shared suffix.
 
-use super::{Cand, Ctx, Grow, Src, Stop};
+use super::{Cand, Ctx, Grow, Src};
 use crate::extract::lexicon::{flag, pair_key, Anchor};
 use crate::extract::sentences::TokClass;
 use crate::model::{is_han, NodeKind};
@@ -289,17 +289,7 @@ impl Ctx<'_, '_> {
                 }
             }
             let (start, grow) = if a.fixed() {
-                (
-                    hs,
-                    Grow {
-                        start: hs,
-                        stop: Stop::Boundary,
-                        quote: false,
-                        paren: false,
-                        dash: false,
-                        conj: false,
-                    },
-                )
+                (hs, Grow::at(hs))
             } else {
                 let g = self.grow_left(s.tok_at(hs), true, a.gov);
                 (g.start, g)

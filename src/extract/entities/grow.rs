@@ -42,14 +42,7 @@ impl Ctx<'_, '_> {
     pub(super) fn grow_left(&self, first: usize, allow_conj: bool, gov: bool) -> Grow {
         let s = self.sent;
         let toks = &s.toks;
-        let mut g = Grow {
-            start: toks[first].s,
-            stop: Stop::Boundary,
-            quote: false,
-            paren: false,
-            dash: false,
-            conj: false,
-        };
+        let mut g = Grow::at(toks[first].s);
         let mut j = first;
         while j > 0 {
             let i = j - 1;

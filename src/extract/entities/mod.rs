@@ -39,6 +39,20 @@ struct Grow {
     conj: bool,
 }
 
+impl Grow {
+    /// A name starting at character `start` that met a boundary, with no marks.
+    fn at(start: usize) -> Grow {
+        Grow {
+            start,
+            stop: Stop::Boundary,
+            quote: false,
+            paren: false,
+            dash: false,
+            conj: false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Src {
     Anchor(&'static Anchor),

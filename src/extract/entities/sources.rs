@@ -1,7 +1,7 @@
 //! Candidates from the other three sources: known names from the dictionary (中科院),
 //! quoted “…” names and enumerations `A、B、C等…机构`.
 
-use super::{Cand, Ctx, Grow, Src, Stop};
+use super::{Cand, Ctx, Grow, Src};
 use crate::extract::lexicon::pair_key;
 use crate::extract::sentences::TokClass;
 use crate::model::NodeKind;
@@ -53,14 +53,7 @@ impl Ctx<'_, '_> {
                     kind: kn.kind,
                     subtype: None,
                     src: Src::Known(kn),
-                    grow: Grow {
-                        start: toks[i].s,
-                        stop: Stop::Boundary,
-                        quote: false,
-                        paren: false,
-                        dash: false,
-                        conj: false,
-                    },
+                    grow: Grow::at(toks[i].s),
                     named: !kn.class,
                     class: kn.class,
                     void: false,
@@ -97,12 +90,8 @@ impl Ctx<'_, '_> {
                 subtype: Some("campaign"),
                 src: Src::Quote,
                 grow: Grow {
-                    start: o + 1,
-                    stop: Stop::Boundary,
                     quote: true,
-                    paren: false,
-                    dash: false,
-                    conj: false,
+                    ..Grow::at(o + 1)
                 },
                 named: true,
                 class: false,
@@ -208,14 +197,7 @@ impl Ctx<'_, '_> {
                     kind,
                     subtype: (kind == NodeKind::Institution).then_some("other"),
                     src: Src::Enum,
-                    grow: Grow {
-                        start: st,
-                        stop: Stop::Boundary,
-                        quote: false,
-                        paren: false,
-                        dash: false,
-                        conj: false,
-                    },
+                    grow: Grow::at(st),
                     named: true,
                     class: false,
                     void: false,
