@@ -200,7 +200,7 @@ impl TextIndex {
         if let Some(category) = goal.prop_str("category") {
             doc.add_text(f.category, category);
         }
-        if let Some(number) = prop_string(goal, "number") {
+        if let Some(number) = goal.prop_text("number") {
             doc.add_text(f.number, number);
         }
         let title_words = tokenizer::pretokenized(&self.seg, title, &tokens.title);
@@ -355,14 +355,6 @@ fn prop_u64(node: &Node, key: &str) -> Option<u64> {
     match node.props.get(key)? {
         Json::Number(n) => n.as_u64(),
         Json::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-fn prop_string(node: &Node, key: &str) -> Option<String> {
-    match node.props.get(key)? {
-        Json::String(s) => Some(s.clone()),
-        Json::Number(n) => Some(n.to_string()),
         _ => None,
     }
 }
