@@ -183,16 +183,6 @@ impl Node {
     pub fn prop_str(&self, key: &str) -> Option<&str> {
         self.props.get(key).and_then(Value::as_str)
     }
-
-    /// A property as text, whether stored as a string or a number (a goal's year and
-    /// number may be either).
-    pub fn prop_text(&self, key: &str) -> Option<String> {
-        match self.props.get(key)? {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        }
-    }
 }
 
 /// An edge: `{"source", "target", "label", "props"}`. At most one edge per

@@ -239,9 +239,14 @@ fn document_view(kg: &KnowledgeGraph, id: &str) -> Result<Option<DocumentView>> 
     let mut goals = Vec::with_capacity(d.goals.len());
     for gid in &d.goals {
         if let Some(g) = kg.store().node(gid)? {
+            let prop = |k: &str| match g.props.get(k) {
+                Some(serde_json::Value::String(s)) => Some(s.clone()),
+                Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+                _ => None,
+            };
             goals.push(DocumentGoal {
-                category: g.prop_text("category"),
-                number: g.prop_text("number"),
+                category: prop("category"),
+                number: prop("number"),
                 id: g.id,
                 name: g.name,
             });

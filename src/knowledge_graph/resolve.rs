@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::{self, Node, NodeKind};
+use serde_json::Value;
 
 use super::KnowledgeGraph;
 
@@ -125,7 +126,11 @@ fn describe_candidate(n: &Node) -> String {
     match n.kind {
         NodeKind::Goal => {
             let unit = n.prop_str("unit").unwrap_or("");
-            let year = n.prop_text("year").unwrap_or_default();
+            let year = match n.props.get("year") {
+                Some(Value::Number(y)) => y.to_string(),
+                Some(Value::String(y)) => y.clone(),
+                _ => String::new(),
+            };
             format!("{} (goal, {unit} {year}, {})", n.name, n.id)
         }
         k => format!("{} ({k}, {})", n.name, n.id),
