@@ -91,31 +91,7 @@ fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
 
 // ---- a deterministic corpus of document batches ----
 
-struct Rng(fastrand::Rng);
-
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        Rng(fastrand::Rng::with_seed(seed))
-    }
-    fn next(&mut self) -> u64 {
-        self.0.u64(..)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        self.0.usize(..n)
-    }
-    fn range(&mut self, lo: usize, hi: usize) -> usize {
-        self.0.usize(lo..=hi)
-    }
-    fn unit(&mut self) -> f64 {
-        self.0.f64()
-    }
-    /// Skewed towards 0: a few entities are named by many goals, most by few.
-    fn skewed(&mut self, n: usize) -> usize {
-        ((self.unit().powi(3)) * n as f64) as usize % n
-    }
-}
-
-use corpus::UNITS;
+use corpus::{Rng, UNITS};
 
 const FIELDS: [&str; 20] = [
     "海洋",

@@ -8,7 +8,9 @@
 //! - [`tokenizer`]: the word and n-gram analyses, registered on every open.
 //! - [`query`]: user text to tantivy queries, built programmatically (no query syntax).
 //! - [`snippet`]: the highlighted fragment of each hit.
+//! - [`names`]: the names nodes resolve by (substrings, closest names).
 
+pub mod names;
 pub mod query;
 pub mod schema;
 pub mod snippet;
@@ -33,9 +35,9 @@ use tantivy::{
     SegmentMeta, TantivyDocument, Term,
 };
 
-/// Hits returned when a request asks for none (`limit` 0).
-pub const DEFAULT_LIMIT: usize = 10;
-/// Most hits one request returns; larger limits are lowered to this.
+/// Hits a [`SearchRequest::default`] asks for (the CLI's and HTTP API's default).
+pub const DEFAULT_LIMIT: usize = crate::limits::SEARCH_LIMIT.default;
+/// Most hits one request returns; a larger limit (or 0) is an invalid parameter.
 pub const MAX_LIMIT: usize = crate::limits::SEARCH_LIMIT.max;
 /// Deepest page start accepted (`offset`); deeper is an invalid parameter.
 pub const MAX_OFFSET: usize = crate::limits::SEARCH_OFFSET.max;
@@ -45,7 +47,7 @@ pub const TITLE_REPEAT: usize = 3;
 pub const WRITER_MEMORY_BYTES: usize = 50_000_000;
 
 /// A search as the CLI and HTTP API ask for it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SearchRequest {
     pub query: String,
     /// Only these kinds (empty: all).
@@ -55,10 +57,24 @@ pub struct SearchRequest {
     pub unit: Option<String>,
     /// Only goals of this year.
     pub year: Option<u16>,
-    /// Hits to return (0: [`DEFAULT_LIMIT`]; at most [`MAX_LIMIT`]).
+    /// Hits to return: 1 to [`MAX_LIMIT`] ([`crate::limits::SEARCH_LIMIT`]).
     pub limit: usize,
     /// Hits to skip, best first (at most [`MAX_OFFSET`]).
     pub offset: usize,
+}
+
+impl Default for SearchRequest {
+    /// No query yet, no filter, the first [`DEFAULT_LIMIT`] hits.
+    fn default() -> SearchRequest {
+        SearchRequest {
+            query: String::new(),
+            kinds: Vec::new(),
+            unit: None,
+            year: None,
+            limit: DEFAULT_LIMIT,
+            offset: 0,
+        }
+    }
 }
 
 /// `{"query", "total", "hits"}`, best first.
@@ -232,6 +248,7 @@ impl TextIndex {
         doc.add_text(f.id, &goal.id);
         doc.add_text(f.kind, goal.kind.as_str());
         doc.add_text(f.name, title);
+        doc.add_text(f.names, title);
         if !content.is_empty() {
             doc.add_text(f.content, content);
         }
@@ -251,18 +268,18 @@ impl TextIndex {
         if let Some(number) = prop_string(goal, "number") {
             doc.add_text(f.number, number);
         }
-        let title_words = tokenizer::presegmented(&self.seg, title, &tokens.title);
+        let title_words = tokenizer::pretokenized(&self.seg, title, &tokens.title);
         for _ in 0..TITLE_REPEAT {
-            doc.add_text(f.words, &title_words);
+            doc.add_pre_tokenized_text(f.words, title_words.clone());
         }
-        doc.add_text(
+        doc.add_pre_tokenized_text(
             f.words,
-            tokenizer::presegmented(&self.seg, content, &tokens.content),
+            tokenizer::pretokenized(&self.seg, content, &tokens.content),
         );
         if !benchmark.is_empty() {
-            doc.add_text(
+            doc.add_pre_tokenized_text(
                 f.words,
-                tokenizer::presegmented(&self.seg, benchmark, &tokens.benchmark),
+                tokenizer::pretokenized(&self.seg, benchmark, &tokens.benchmark),
             );
         }
         let texts = std::iter::repeat_n(title, TITLE_REPEAT).chain([content, benchmark]);
@@ -289,9 +306,13 @@ impl TextIndex {
             }
         }
         for name in names {
-            let words = tokenizer::presegmented(&self.seg, name, &self.seg.cut(name));
+            // a target resolves by id only (the store records no name for it)
+            if node.kind != NodeKind::Target {
+                doc.add_text(f.names, name);
+            }
+            let words = tokenizer::pretokenized(&self.seg, name, &self.seg.cut(name));
             for _ in 0..TITLE_REPEAT {
-                doc.add_text(f.words, &words);
+                doc.add_pre_tokenized_text(f.words, words.clone());
                 for field in f.ng {
                     doc.add_text(field, name);
                 }
@@ -383,6 +404,7 @@ impl TextIndex {
     /// filters) through a ×[`query::WORD_BOOST`] whole-word clause added to the score.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let terms = query::parse(&request.query)?;
+        let limit = crate::limits::SEARCH_LIMIT.check(Some(request.limit))?;
         crate::limits::SEARCH_OFFSET.check(Some(request.offset))?;
         let unit = request.unit.as_deref().filter(|u| !u.trim().is_empty());
         let filter = query::filter_query(&self.fields, &request.kinds, unit, request.year);
@@ -394,10 +416,6 @@ impl TextIndex {
                 total: 0,
                 hits: Vec::new(),
             });
-        };
-        let limit = match request.limit {
-            0 => DEFAULT_LIMIT,
-            n => n.min(MAX_LIMIT),
         };
         let page = TopDocs::with_limit(limit).and_offset(request.offset);
         let (total, top) = match &plan {

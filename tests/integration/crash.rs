@@ -42,8 +42,8 @@ fn env_count(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// xorshift64*: kill moments that a seed repeats.
-struct Rng(u64);
+/// Kill moments that a seed repeats (`fastrand`, as the corpus and benchmarks).
+struct Rng(fastrand::Rng);
 
 impl Rng {
     fn from_env() -> Rng {
@@ -58,14 +58,12 @@ impl Rng {
                     | 1
             });
         eprintln!("crash test: PLANGRAPH_CRASH_SEED={seed}");
-        Rng(seed)
+        Rng(fastrand::Rng::with_seed(seed))
     }
 
+    /// Uniform in `0..n` (0 when `n` is 0).
     fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1)
+        self.0.u64(..n.max(1))
     }
 }
 

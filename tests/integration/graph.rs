@@ -230,6 +230,8 @@ fn sample_graph() -> KnowledgeGraph {
     for d in sample_docs() {
         kg.store().write_document(&d).unwrap();
     }
+    // written past the pipeline: the text index (which names resolve by) is built after
+    kg.sync_index().unwrap();
     kg
 }
 
@@ -496,6 +498,11 @@ fn unknown_and_ambiguous_names_come_with_suggestions() {
         Err(Error::Ambiguous { candidates, .. }) => {
             assert!(candidates.iter().any(|c| c.contains("深化科技管理改革")));
             assert!(candidates.iter().any(|c| c.contains("深化院地合作")));
+            // a goal candidate is listed with its unit and year (stored as a number)
+            assert!(
+                candidates.contains(&"深化院地合作 (goal, 市科技局 2022, g-2022)".to_string()),
+                "{candidates:?}"
+            );
         }
         other => panic!("expected Ambiguous, got {other:?}"),
     }

@@ -25,11 +25,7 @@ fn app_with(kg: KnowledgeGraph, token: Option<&str>, peer: [u8; 4]) -> Router {
 
 /// The synthetic graph of the graph tests, served from this machine.
 fn sample_app() -> Router {
-    let kg = KnowledgeGraph::temporary().unwrap();
-    for d in sample_docs() {
-        kg.store().write_document(&d).unwrap();
-    }
-    app_with(kg, None, LOCAL)
+    app_with(sample_kg(), None, LOCAL)
 }
 
 /// Percent-encode a query value or path segment.
@@ -504,6 +500,8 @@ fn sample_kg() -> KnowledgeGraph {
     for d in sample_docs() {
         kg.store().write_document(&d).unwrap();
     }
+    // written past the pipeline: the text index (which names resolve by) is built after
+    kg.sync_index().unwrap();
     kg
 }
 

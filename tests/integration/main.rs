@@ -16,6 +16,7 @@ mod ingest;
 mod owner;
 mod pipe;
 mod pipeline;
+mod resolve;
 mod search;
 mod second_year;
 mod store;

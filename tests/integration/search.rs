@@ -207,7 +207,16 @@ fn paging_walks_the_same_order_and_total_counts_everything() {
         paged.extend(ids(&page));
     }
     assert_eq!(paged, ids(&all));
-    // limit 0 means the default
+    // limit 0 is a bad parameter, as over HTTP; the default request asks for the default
+    let zero = index.search(&SearchRequest {
+        query: "科技".into(),
+        limit: 0,
+        ..SearchRequest::default()
+    });
+    assert!(
+        matches!(zero, Err(Error::InvalidParam { param: "limit", .. })),
+        "{zero:?}"
+    );
     let default = index
         .search(&SearchRequest {
             query: "科技".into(),
@@ -216,7 +225,7 @@ fn paging_walks_the_same_order_and_total_counts_everything() {
         .unwrap();
     assert_eq!(
         default.hits.len(),
-        all.total.min(plangraph::index::DEFAULT_LIMIT)
+        all.total.min(plangraph::limits::SEARCH_LIMIT.default)
     );
 }
 
