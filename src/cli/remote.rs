@@ -73,10 +73,11 @@ impl Graph {
         match self {
             Graph::Local(kg) => kg.search(r),
             Graph::Remote(c) => {
-                let mut q = vec![("q", r.query.clone()), ("offset", r.offset.to_string())];
-                if r.limit > 0 {
-                    q.push(("limit", r.limit.to_string()));
-                }
+                let mut q = vec![
+                    ("q", r.query.clone()),
+                    ("offset", r.offset.to_string()),
+                    ("limit", r.limit.to_string()),
+                ];
                 if !r.kinds.is_empty() {
                     q.push(("kind", join(&r.kinds)));
                 }
@@ -327,10 +328,17 @@ fn read_json<T: DeserializeOwned>(
     if (200..300).contains(&status) {
         return serde_json::from_slice(&body).map_err(Error::from);
     }
-    let message = serde_json::from_slice::<serde_json::Value>(&body)
-        .ok()
-        .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
-        .unwrap_or_else(|| format!("{url}: HTTP {status}"));
+    let detail = serde_json::from_slice::<serde_json::Value>(&body)
+        .map(|v| v["error"].clone())
+        .unwrap_or_default();
+    let message = match (detail["message"].as_str(), detail["param"].as_str()) {
+        // Worded as the command itself words it (`invalid limit: …`).
+        (Some(m), Some(param)) if detail["code"] == "invalid_param" => {
+            format!("invalid {param}: {m}")
+        }
+        (Some(m), _) => m.to_string(),
+        (None, _) => format!("{url}: HTTP {status}"),
+    };
     let message = match status {
         401 | 403 => format!(
             "{message} (the server holding this data folder needs its token: set PLANGRAPH_TOKEN)"

@@ -25,20 +25,36 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-fn serve(data: &Path) -> (std::process::Child, u16) {
+/// A running server, stopped (SIGTERM) when dropped, so a failing test leaves none behind.
+struct Server(std::process::Child);
+
+impl Server {
+    fn id(&self) -> u32 {
+        self.0.id()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve(data: &Path) -> (Server, u16) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_plangraph"));
     cmd.arg("--data")
         .arg(data)
         .args(["serve", "--addr", "127.0.0.1:0"])
         .env_remove("PLANGRAPH_TOKEN");
-    spawn_server(cmd)
+    let (child, port) = spawn_server(cmd);
+    (Server(child), port)
 }
 
-fn stop(mut child: std::process::Child) {
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let _ = child.wait();
+fn stop(server: Server) {
+    drop(server);
 }
 
 #[test]
