@@ -345,7 +345,7 @@ fn batch(pool: &Pool, i: usize, version: u32) -> DocumentBatch {
             content_hash: format!("v{version}"),
             source: format!("corpus-{i:06}.txt"),
             bytes: 8000,
-            layout: "goal_table".into(),
+            layout: plangraph::model::Layout::GoalTable,
             leader: None,
             contact: None,
             phone: None,
@@ -487,9 +487,10 @@ fn extraction_yields_edges() -> bool {
         kg.ingest_bytes(&d.file_name, d.text.as_bytes()).unwrap();
     }
     let stats = kg.stats().unwrap();
-    ["depends_on", "mentions", "issues"]
+    use plangraph::EdgeLabel;
+    [EdgeLabel::DependsOn, EdgeLabel::Mentions, EdgeLabel::Issues]
         .iter()
-        .any(|l| stats.edges.get(*l).copied().unwrap_or(0) > 0)
+        .any(|l| stats.edges.get(l).copied().unwrap_or(0) > 0)
 }
 
 /// A stored document read back as a batch, changed: the first goal with entity edges
@@ -624,7 +625,11 @@ fn main() {
     line(format!(
         "- graph: {nodes} nodes, {edges} edges ({} documents, {} goals); the view holds {:.0} MiB",
         stats.documents,
-        stats.nodes.get("goal").copied().unwrap_or(0),
+        stats
+            .nodes
+            .get(&plangraph::NodeKind::Goal)
+            .copied()
+            .unwrap_or(0),
         view_mib
     ));
     line(format!(

@@ -16,7 +16,7 @@ pub mod segment;
 pub mod sentences;
 mod targets;
 
-use crate::model::{entity_id, target_id, Edge, EdgeLabel, Node, NodeKind, Props};
+use crate::model::{entity_id, target_id, Edge, EdgeLabel, Evidence, Goal, Node, NodeKind, Props};
 use lexicon::{flag, FxMap, Known, Lexicon};
 use sentences::{Field, Sent, SentBuffers, SentenceSpan};
 use serde_json::{json, Value};
@@ -292,7 +292,7 @@ impl<'g> Builder<'g> {
         source: u32,
         label: EdgeLabel,
         target: u32,
-        evidence: impl FnOnce() -> Value,
+        evidence: impl FnOnce() -> Evidence,
         action: Option<String>,
     ) {
         let strength = |l: EdgeLabel| u8::from(l != EdgeLabel::Mentions);
@@ -304,7 +304,7 @@ impl<'g> Builder<'g> {
                     // a governing verb later in the goal: the stronger relation, its evidence
                     self.edge_at.remove(&(source, e.label, target));
                     e.label = label;
-                    e.props.insert("evidence".into(), evidence());
+                    e.set_evidence(&evidence());
                     if let Some(a) = action {
                         e.props.insert("action".into(), Value::String(a));
                     }
@@ -319,7 +319,7 @@ impl<'g> Builder<'g> {
             return;
         }
         let mut e = Edge::new(self.id(source), label, self.id(target));
-        e.props.insert("evidence".into(), evidence());
+        e.set_evidence(&evidence());
         if let Some(a) = action {
             e.props.insert("action".into(), Value::String(a));
         }
@@ -464,7 +464,7 @@ impl<'g> Builder<'g> {
             node.props.insert("subject".into(), json!(s));
         }
         node.props.insert("raw".into(), json!(t.raw));
-        node.props.insert("field".into(), json!(w.field.as_str()));
+        node.props.insert("field".into(), json!(w.field));
         let tid = self.node(node);
         let (doc, goal) = (self.document, self.goal);
         let ev = || self_evidence(doc, goal, w, t.start, t.end);
@@ -499,19 +499,18 @@ impl<'g> Builder<'g> {
     }
 }
 
-/// `props.evidence`: a serialised [`Evidence`].
-fn self_evidence(document: &str, goal: &str, w: &Where<'_>, ms: usize, me: usize) -> Value {
-    // the fields of model::Evidence, built directly (cheaper than going through serde)
-    let mut m = Props::new();
-    m.insert("document".into(), Value::String(document.to_string()));
-    m.insert("goal".into(), Value::String(goal.to_string()));
-    m.insert("field".into(), Value::String(w.field.as_str().to_string()));
-    m.insert("sentence".into(), Value::String(w.sentence.to_string()));
-    m.insert("start".into(), json!(w.span.char_start));
-    m.insert("end".into(), json!(w.span.char_end));
-    m.insert("mention_start".into(), json!(ms));
-    m.insert("mention_end".into(), json!(me));
-    Value::Object(m)
+/// The evidence of a mention at `ms..me` of the sentence `w`.
+fn self_evidence(document: &str, goal: &str, w: &Where<'_>, ms: usize, me: usize) -> Evidence {
+    Evidence {
+        document: document.to_string(),
+        goal: goal.to_string(),
+        field: w.field,
+        sentence: w.sentence.to_string(),
+        start: w.span.char_start,
+        end: w.span.char_end,
+        mention_start: ms,
+        mention_end: me,
+    }
 }
 
 /// A class node for a counted noun (技术创新中心, 高新技术企业, 科创沙龙), if its head says
@@ -562,18 +561,28 @@ impl Extractor {
         &self.seg
     }
 
-    /// Extract from one goal node (kind `goal`: `name` is the title, `props.content` and
-    /// `props.benchmark` the other fields) of document `document_id`.
+    /// Extract from one stored goal node (kind `goal`) of document `document_id`; a node of
+    /// another kind is read as a goal with its name as the title.
     pub fn extract_goal(&self, document_id: &str, goal: &Node) -> GoalExtraction {
+        let goal = Goal::from_node(goal).unwrap_or_else(|| Goal {
+            id: goal.id.clone(),
+            title: goal.name.clone(),
+            ..Goal::default()
+        });
+        self.extract(document_id, &goal)
+    }
+
+    /// Extract from one goal (its title, content and benchmark) of document `document_id`.
+    pub fn extract(&self, document_id: &str, goal: &Goal) -> GoalExtraction {
         let lex = Lexicon::get();
         let mut b = Builder::new(document_id, &goal.id);
         let mut tokens = GoalTokens::default();
         let mut buf = SentBuffers::default();
         for field in Field::ALL {
             let text = match field {
-                Field::Title => goal.name.as_str(),
-                Field::Content => goal.prop_str("content").unwrap_or(""),
-                Field::Benchmark => goal.prop_str("benchmark").unwrap_or(""),
+                Field::Title => goal.title.as_str(),
+                Field::Content => goal.content.as_str(),
+                Field::Benchmark => goal.benchmark.as_deref().unwrap_or(""),
             };
             let out = match field {
                 Field::Title => &mut tokens.title,
@@ -636,7 +645,6 @@ pub fn resolve_id(kind: NodeKind, name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Evidence;
 
     /// Top-level names of a sentence as (kind, written).
     fn names(text: &str) -> Vec<(NodeKind, String)> {
@@ -893,10 +901,9 @@ mod tests {
             },
             sentence: "甲乙",
         };
-        let v = self_evidence("doc:1", "goal:2", &w, 0, 1);
-        let ev: Evidence = serde_json::from_value(v.clone()).unwrap();
-        assert_eq!(serde_json::to_value(&ev).unwrap(), v);
+        let ev = self_evidence("doc:1", "goal:2", &w, 0, 1);
         assert_eq!((ev.start, ev.end, ev.mention_end), (1, 3, 1));
-        assert_eq!(ev.field, "content");
+        assert_eq!(ev.field, Field::Content);
+        assert_eq!(ev.sentence, "甲乙");
     }
 }

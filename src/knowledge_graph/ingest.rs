@@ -6,7 +6,7 @@ use crate::extract::{GoalTokens, EXTRACTOR_VERSION};
 use crate::index::TextIndex;
 use crate::ingest;
 use crate::model;
-use crate::pipeline::{self, DocumentOutcome, IngestReport, Progress};
+use crate::pipeline::{self, DocumentOutcome, IngestReport, OutcomeStatus, Progress};
 use crate::store::{DocumentBatch, DocumentRecord, WriteOutcome, WriteStatus};
 use std::path::{Path, PathBuf};
 
@@ -94,7 +94,7 @@ impl KnowledgeGraph {
         let hash = format!("{:016x}", model::stable_hash(bytes));
         let mut outcome = DocumentOutcome {
             file: path.display().to_string(),
-            status: String::new(),
+            status: OutcomeStatus::Unchanged,
             document: Some(doc_id.clone()),
             unit: Some(parsed.unit.clone()),
             year: Some(parsed.year),
@@ -106,7 +106,7 @@ impl KnowledgeGraph {
         let old = self.store.document(&doc_id)?;
         if let Some(old) = &old {
             if old.content_hash == hash && old.extractor_version == EXTRACTOR_VERSION {
-                outcome.status = "unchanged".into();
+                outcome.status = OutcomeStatus::Unchanged;
                 return Ok((outcome, self.store.generation()?));
             }
         }
@@ -120,11 +120,10 @@ impl KnowledgeGraph {
         })?;
         let written = self.write_batch(old.as_ref(), &batch)?;
         outcome.status = match written.status {
-            WriteStatus::Inserted => "inserted",
-            WriteStatus::Replaced => "replaced",
-            WriteStatus::Unchanged => "unchanged",
-        }
-        .into();
+            WriteStatus::Inserted => OutcomeStatus::Inserted,
+            WriteStatus::Replaced => OutcomeStatus::Replaced,
+            WriteStatus::Unchanged => OutcomeStatus::Unchanged,
+        };
         if written.status != WriteStatus::Unchanged {
             let seg = self.extractor.segmenter().clone();
             for id in &written.removed_nodes {

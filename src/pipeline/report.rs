@@ -4,12 +4,43 @@ use crate::error::Error;
 use serde::Serialize;
 use std::path::Path;
 
+/// What an ingest did with one file. Serialised lowercase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum OutcomeStatus {
+    /// A document not stored before.
+    Inserted,
+    /// A stored document written again with other content.
+    Replaced,
+    /// The same content as stored: nothing written.
+    Unchanged,
+    /// The file could not be read or ingested (`error` says why).
+    Failed,
+}
+
+impl OutcomeStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutcomeStatus::Inserted => "inserted",
+            OutcomeStatus::Replaced => "replaced",
+            OutcomeStatus::Unchanged => "unchanged",
+            OutcomeStatus::Failed => "failed",
+        }
+    }
+}
+
+impl std::fmt::Display for OutcomeStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// What happened to one file of an ingest.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DocumentOutcome {
     pub file: String,
     /// `inserted`, `replaced`, `unchanged` or `failed`.
-    pub status: String,
+    pub status: OutcomeStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -43,10 +74,10 @@ pub enum Progress<'a> {
 
 impl IngestReport {
     pub fn push(&mut self, o: DocumentOutcome) {
-        match o.status.as_str() {
-            "failed" => self.failed += 1,
-            "unchanged" => self.unchanged += 1,
-            _ => self.ingested += 1,
+        match o.status {
+            OutcomeStatus::Failed => self.failed += 1,
+            OutcomeStatus::Unchanged => self.unchanged += 1,
+            OutcomeStatus::Inserted | OutcomeStatus::Replaced => self.ingested += 1,
         }
         self.files.push(o);
     }
@@ -56,7 +87,7 @@ impl IngestReport {
 pub fn failed(path: &Path, reason: &str) -> DocumentOutcome {
     DocumentOutcome {
         file: path.display().to_string(),
-        status: "failed".into(),
+        status: OutcomeStatus::Failed,
         document: None,
         unit: None,
         year: None,

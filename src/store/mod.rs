@@ -57,7 +57,7 @@ pub struct DocumentRecord {
     /// The path (or upload name) it was read from.
     pub source: String,
     pub bytes: u64,
-    pub layout: String,
+    pub layout: crate::model::Layout,
     pub leader: Option<String>,
     pub contact: Option<String>,
     pub phone: Option<String>,
@@ -110,12 +110,39 @@ pub struct WriteOutcome {
     pub generation: u64,
 }
 
-/// Counts for `stats`.
+/// Counts for `stats`. Serialised with the kinds and labels as names, sorted by name.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Stats {
-    pub nodes: BTreeMap<String, u64>,
-    pub edges: BTreeMap<String, u64>,
+    #[serde(serialize_with = "counts_by_name")]
+    #[schema(value_type = BTreeMap<String, u64>)]
+    pub nodes: BTreeMap<NodeKind, u64>,
+    #[serde(serialize_with = "counts_by_name")]
+    #[schema(value_type = BTreeMap<String, u64>)]
+    pub edges: BTreeMap<EdgeLabel, u64>,
     pub documents: u64,
+}
+
+impl Stats {
+    /// Node counts by kind name, sorted by name (as JSON shows them).
+    pub fn nodes_by_name(&self) -> BTreeMap<String, u64> {
+        by_name(&self.nodes)
+    }
+
+    /// Edge counts by label name, sorted by name (as JSON shows them).
+    pub fn edges_by_name(&self) -> BTreeMap<String, u64> {
+        by_name(&self.edges)
+    }
+}
+
+fn by_name<K: std::fmt::Display>(counts: &BTreeMap<K, u64>) -> BTreeMap<String, u64> {
+    counts.iter().map(|(k, n)| (k.to_string(), *n)).collect()
+}
+
+fn counts_by_name<K: std::fmt::Display, S: serde::Serializer>(
+    counts: &BTreeMap<K, u64>,
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    serializer.collect_map(by_name(counts))
 }
 
 /// The graph store. Cheap to share behind an `Arc`; writes are serialised internally.
@@ -652,17 +679,28 @@ impl GraphStore {
             documents: self.docs.len() as u64,
             ..Stats::default()
         };
-        for (prefix, map) in [
-            (keys::COUNT_NODE_PREFIX, &mut stats.nodes),
-            (keys::COUNT_EDGE_PREFIX, &mut stats.edges),
-        ] {
-            for r in self.meta.scan_prefix(prefix) {
-                let (k, v) = r?;
+        // a counter under a name that is no kind or label (none is written) is left out
+        let counters = |prefix: &'static [u8]| {
+            self.meta.scan_prefix(prefix).filter_map(move |r| {
+                let (k, v) = match r {
+                    Ok(kv) => kv,
+                    Err(e) => return Some(Err(e)),
+                };
                 let n = keys::read_u64(&v);
-                if n > 0 {
-                    let name = String::from_utf8_lossy(&k[prefix.len()..]).into_owned();
-                    map.insert(name, n);
-                }
+                let name = std::str::from_utf8(&k[prefix.len()..]).ok()?.to_string();
+                (n > 0).then_some(Ok((name, n)))
+            })
+        };
+        for r in counters(keys::COUNT_NODE_PREFIX) {
+            let (name, n) = r?;
+            if let Ok(kind) = name.parse::<NodeKind>() {
+                stats.nodes.insert(kind, n);
+            }
+        }
+        for r in counters(keys::COUNT_EDGE_PREFIX) {
+            let (name, n) = r?;
+            if let Ok(label) = name.parse::<EdgeLabel>() {
+                stats.edges.insert(label, n);
             }
         }
         Ok(stats)
@@ -710,14 +748,14 @@ impl GraphStore {
                 holders.len()
             ));
         }
-        let mut node_counts: BTreeMap<String, u64> = BTreeMap::new();
+        let mut node_counts: BTreeMap<NodeKind, u64> = BTreeMap::new();
         for n in self.nodes() {
-            *node_counts.entry(n?.kind.to_string()).or_default() += 1;
+            *node_counts.entry(n?.kind).or_default() += 1;
         }
-        let mut edge_counts: BTreeMap<String, u64> = BTreeMap::new();
+        let mut edge_counts: BTreeMap<EdgeLabel, u64> = BTreeMap::new();
         for e in self.edges() {
             let e = e?;
-            *edge_counts.entry(e.label.to_string()).or_default() += 1;
+            *edge_counts.entry(e.label).or_default() += 1;
             for end in [&e.source, &e.target] {
                 if !self.nodes.contains_key(end.as_bytes())? {
                     problems.push(format!(

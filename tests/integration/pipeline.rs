@@ -2,8 +2,8 @@
 //! the seed, idempotent re-ingest, replacement, bad files in a batch, reopen, exit codes.
 
 use crate::common::{seed_path, seed_text};
-use plangraph::knowledge_graph::{IngestReport, KnowledgeGraph};
-use plangraph::model::NodeKind;
+use plangraph::knowledge_graph::{IngestReport, KnowledgeGraph, OutcomeStatus};
+use plangraph::model::{EdgeLabel, NodeKind};
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -41,9 +41,9 @@ fn the_seed_becomes_one_document_with_nine_goals_of_its_unit() {
     assert_eq!((report.ingested, report.failed), (1, 0), "{report:?}");
     let stats = kg.stats().unwrap();
     assert_eq!(stats.documents, 1);
-    assert_eq!(stats.nodes["goal"], 9);
-    assert_eq!(stats.nodes["unit"], 1);
-    assert_eq!(stats.edges["has_goal"], 9);
+    assert_eq!(stats.nodes[&NodeKind::Goal], 9);
+    assert_eq!(stats.nodes[&NodeKind::Unit], 1);
+    assert_eq!(stats.edges[&EdgeLabel::HasGoal], 9);
     let unit = kg.resolve("市科技局").unwrap();
     assert_eq!(unit.kind, NodeKind::Unit);
     let doc = kg.store().documents().next().unwrap().unwrap();
@@ -66,7 +66,7 @@ fn reingesting_an_unchanged_file_changes_nothing() {
     let ids = exported_ids(&kg);
     let again = ingest(&kg, &[seed_path()]);
     assert_eq!((again.ingested, again.unchanged), (0, 1));
-    assert_eq!(again.files[0].status, "unchanged");
+    assert_eq!(again.files[0].status, OutcomeStatus::Unchanged);
     assert_eq!(kg.stats().unwrap(), stats);
     assert_eq!(kg.store().generation().unwrap(), generation);
     let again_ids = exported_ids(&kg);
@@ -91,13 +91,17 @@ fn a_changed_document_replaces_its_goals_and_leaves_no_orphans() {
     let changed = format!("{}{}", &text[..start], &text[end..]);
     std::fs::write(&file, changed).unwrap();
     let report = ingest(&kg, &[file]);
-    assert_eq!(report.files[0].status, "replaced", "{report:?}");
+    assert_eq!(
+        report.files[0].status,
+        OutcomeStatus::Replaced,
+        "{report:?}"
+    );
 
     let titles = goal_titles(&kg);
     assert!(titles.contains("提升科技惠民能力"));
     assert!(!titles.contains("提高科技支持民生改善能力"));
     assert!(!titles.contains("加强科技金融服务支撑"));
-    assert_eq!(kg.stats().unwrap().nodes["goal"], 8);
+    assert_eq!(kg.stats().unwrap().nodes[&NodeKind::Goal], 8);
     assert_eq!(kg.stats().unwrap().documents, 1);
     assert_eq!(kg.store().verify().unwrap(), Vec::<String>::new());
     assert!(kg.resolve("加强科技金融服务支撑").is_err());
@@ -180,13 +184,13 @@ fn bad_files_fail_with_their_reason_and_the_rest_of_the_batch_goes_in() {
                 .iter()
                 .find(|f| f.file.ends_with(file))
                 .unwrap_or_else(|| panic!("{file} not reported"));
-            assert_eq!(f.status, "failed");
+            assert_eq!(f.status, OutcomeStatus::Failed);
             let err = f.error.as_deref().unwrap().to_lowercase();
             assert!(err.contains(reason), "{file}: {err}");
         }
     }
     let kg = KnowledgeGraph::open(&data).unwrap();
-    assert_eq!(kg.stats().unwrap().nodes["goal"], 9);
+    assert_eq!(kg.stats().unwrap().nodes[&NodeKind::Goal], 9);
     assert!(kg.store().verify().unwrap().is_empty());
 }
 

@@ -84,9 +84,9 @@ fn a_written_document_reads_back_with_both_edge_directions_and_names() {
     );
     let stats = store.stats().unwrap();
     assert_eq!(stats.documents, 1);
-    assert_eq!(stats.nodes["institution"], 2);
-    assert_eq!(stats.edges["depends_on"], 2);
-    assert_eq!(stats.edges["has_goal"], 1);
+    assert_eq!(stats.nodes[&NodeKind::Institution], 2);
+    assert_eq!(stats.edges[&EdgeLabel::DependsOn], 2);
+    assert_eq!(stats.edges[&EdgeLabel::HasGoal], 1);
 }
 
 #[test]
@@ -129,7 +129,7 @@ fn a_replaced_document_leaves_no_orphans_and_shared_nodes_survive() {
             "orphan edge {s} -> {t}"
         );
     }
-    assert_eq!(store.stats().unwrap().nodes["institution"], 1);
+    assert_eq!(store.stats().unwrap().nodes[&NodeKind::Institution], 1);
 }
 
 #[test]
