@@ -53,6 +53,10 @@ pub struct DocumentOutcome {
     pub goals: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// How many nodes this write put into the text index (new ones, and those whose
+    /// indexed text changed). Not part of the JSON output.
+    #[serde(skip)]
+    pub indexed: usize,
 }
 
 /// The summary of an ingest of many files.
@@ -94,6 +98,7 @@ pub fn failed(path: &Path, reason: &str) -> DocumentOutcome {
         title: None,
         goals: None,
         error: Some(reason.to_string()),
+        indexed: 0,
     }
 }
 
