@@ -14,6 +14,10 @@
 //!            ─► query   (the facade: KnowledgeGraph) ─► cli / http
 //! ```
 //!
+//! Goals and evidence travel as typed records ([`model::Goal`], [`model::Evidence`]); each
+//! store write returns a [`store::DocumentChange`] (what it added and removed) that the
+//! graph view and the text index apply without reading the store again.
+//!
 //! [`export`] takes the whole graph out (JSONL, GraphML, Neo4j CSV, Turtle) and back in
 //! (import, backup, restore); `cli::config` reads `plangraph.toml` and `PLANGRAPH_*`.
 
