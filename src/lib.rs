@@ -15,6 +15,10 @@
 //!                                               ─► store: nodes, documents
 //! ```
 //!
+//! Goals and evidence travel as typed records ([`model::Goal`], [`model::Evidence`]); each
+//! store write returns a [`store::DocumentChange`] (what it added and removed) that the
+//! graph view and the text index apply without reading the store again.
+//!
 //! The modules, one line each:
 //!
 //! - [`model`]: the vocabulary: nodes, edges, kinds, labels, stable ids, name normalisation.
@@ -27,8 +31,8 @@
 //!   answers name lookups (substrings, closest names) from the names' n-grams.
 //! - [`graph`]: the petgraph view and its snapshot file; trace, neighbourhoods and paths,
 //!   rank, co-dependence, and their result types.
-//! - [`knowledge_graph`]: the facade: opening, ingest, index upkeep, name resolution
-//!   and the queries the CLI and HTTP API call.
+//! - [`knowledge_graph`]: the facade: opening, ingest, index upkeep, name resolution,
+//!   the owner file (one process holds a folder, others ask it) and the queries.
 //! - [`export`]: the graph out (JSONL, GraphML, Neo4j CSV, Turtle) and back in (import,
 //!   backup, restore).
 //! - [`limits`]: the bounds on `limit`, `offset`, `depth` and query length, one table for

@@ -154,10 +154,10 @@ pub fn run(cli: Cli) -> Result<i32> {
             } else {
                 let mut t = table(&["", "count"]);
                 t.add_row(vec!["documents".to_string(), stats.documents.to_string()]);
-                for (k, n) in &stats.nodes {
+                for (k, n) in &stats.nodes_by_name() {
                     t.add_row(vec![format!("node: {k}"), n.to_string()]);
                 }
-                for (l, n) in &stats.edges {
+                for (l, n) in &stats.edges_by_name() {
                     t.add_row(vec![format!("edge: {l}"), n.to_string()]);
                 }
                 outln!("{t}");

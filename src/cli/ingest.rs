@@ -1,7 +1,9 @@
 //! `ingest`: the progress bar and the summary on stderr.
 
 use crate::error::Result;
-use crate::knowledge_graph::{DocumentOutcome, IngestReport, KnowledgeGraph, Progress};
+use crate::knowledge_graph::{
+    DocumentOutcome, IngestReport, KnowledgeGraph, OutcomeStatus, Progress,
+};
 
 use super::remote::Graph;
 use std::io::IsTerminal;
@@ -41,14 +43,22 @@ fn with_progress(
 }
 
 pub(super) fn print_summary(report: &IngestReport) {
-    for f in report.files.iter().filter(|f| f.status == "failed") {
+    for f in report
+        .files
+        .iter()
+        .filter(|f| f.status == OutcomeStatus::Failed)
+    {
         eprintln!(
             "failed: {}: {}",
             f.file,
             f.error.as_deref().unwrap_or("unknown error")
         );
     }
-    for f in report.files.iter().filter(|f| f.status != "failed") {
+    for f in report
+        .files
+        .iter()
+        .filter(|f| f.status != OutcomeStatus::Failed)
+    {
         eprintln!("{}: {}{}", f.status, f.file, describe(f));
     }
     eprintln!(

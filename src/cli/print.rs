@@ -20,11 +20,11 @@ pub(super) fn print_search(results: &crate::index::SearchResults) {
     );
     for (i, h) in results.hits.iter().enumerate() {
         let mut place = vec![h.kind.to_string()];
-        if let (Some(u), Some(y)) = (&h.unit, h.year) {
-            place.push(format!("{u} {y}"));
-        }
-        if let (Some(c), Some(n)) = (&h.category, &h.number) {
-            place.push(format!("{c} {n}"));
+        if let Some(g) = &h.goal {
+            if let (false, Some(y)) = (g.unit.is_empty(), g.year) {
+                place.push(format!("{} {y}", g.unit));
+            }
+            place.push(format!("{} {}", g.category, g.number));
         }
         outln!(
             "{:>3}. {}  [{}]  {}",
@@ -82,17 +82,11 @@ pub(super) fn print_show(
             ("←", &e.source)
         };
         let other_name = names.get(other).cloned().unwrap_or_else(|| other.clone());
-        let evidence = e
-            .props
-            .get("evidence")
-            .and_then(|v| v.get("sentence"))
-            .and_then(|v| v.as_str())
-            .unwrap_or("");
         t.add_row(vec![
             dir.to_string(),
             e.label.to_string(),
             other_name,
-            evidence.to_string(),
+            e.evidence_sentence().unwrap_or_default(),
         ]);
     }
     outln!("{t}");

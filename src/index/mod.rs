@@ -18,11 +18,10 @@ pub mod tokenizer;
 
 use crate::error::{Error, Result};
 use crate::extract::{GoalTokens, Segmenter};
-use crate::model::{normalize_name, Node, NodeKind};
+use crate::model::{normalize_name, Goal, GoalPlace, Node, NodeKind};
 use query::Plan;
 use schema::{build_schema, Fields, Payload, SCHEMA_VERSION};
 use serde::{Deserialize, Serialize};
-use serde_json::Value as Json;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -99,14 +98,9 @@ pub struct SearchHit {
     pub highlights: Vec<[usize; 2]>,
     /// Which field the snippet is from: `title`, `content`, `benchmark`, `name`, `alias`.
     pub field: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unit: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub year: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub category: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub number: Option<String>,
+    /// On goal hits: the goal's unit, year, category and number.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub goal: Option<GoalPlace>,
 }
 
 /// The tantivy index under `DATA/text`.
@@ -239,14 +233,15 @@ impl TextIndex {
     /// `category` and `number`. The tokens are the byte ranges of the jieba words of the
     /// three texts (as [`Segmenter::cut`] gives them); ranges that do not fit their text
     /// are ignored and the text is cut again.
-    pub fn upsert_goal(&mut self, goal: &Node, tokens: &GoalTokens) -> Result<()> {
+    pub fn upsert_goal(&mut self, node: &Node, tokens: &GoalTokens) -> Result<()> {
         let f = self.fields;
-        let title = goal.name.as_str();
-        let content = goal.prop_str("content").unwrap_or("");
-        let benchmark = goal.prop_str("benchmark").unwrap_or("");
+        let goal = Goal::from_node(node).unwrap_or_default();
+        let title = node.name.as_str();
+        let content = goal.content.as_str();
+        let benchmark = goal.benchmark.as_deref().unwrap_or("");
         let mut doc = TantivyDocument::new();
-        doc.add_text(f.id, &goal.id);
-        doc.add_text(f.kind, goal.kind.as_str());
+        doc.add_text(f.id, &node.id);
+        doc.add_text(f.kind, node.kind.as_str());
         doc.add_text(f.name, title);
         doc.add_text(f.names, title);
         if !content.is_empty() {
@@ -255,19 +250,15 @@ impl TextIndex {
         if !benchmark.is_empty() {
             doc.add_text(f.benchmark, benchmark);
         }
-        if let Some(unit) = goal.prop_str("unit").filter(|u| !u.trim().is_empty()) {
-            doc.add_text(f.unit, unit);
-            doc.add_text(f.unit_key, normalize_name(unit));
+        if !goal.unit.trim().is_empty() {
+            doc.add_text(f.unit, &goal.unit);
+            doc.add_text(f.unit_key, normalize_name(&goal.unit));
         }
-        if let Some(year) = prop_u64(goal, "year") {
-            doc.add_u64(f.year, year);
+        if let Some(year) = goal.year {
+            doc.add_u64(f.year, u64::from(year));
         }
-        if let Some(category) = goal.prop_str("category") {
-            doc.add_text(f.category, category);
-        }
-        if let Some(number) = prop_string(goal, "number") {
-            doc.add_text(f.number, number);
-        }
+        doc.add_text(f.category, &goal.category);
+        doc.add_text(f.number, &goal.number);
         let title_words = tokenizer::pretokenized(&self.seg, title, &tokens.title);
         for _ in 0..TITLE_REPEAT {
             doc.add_pre_tokenized_text(f.words, title_words.clone());
@@ -493,13 +484,15 @@ impl TextIndex {
             snippet: snippet.text,
             highlights: snippet.highlights,
             field: snippet.field,
-            unit: text(f.unit),
-            year: doc
-                .get_first(f.year)
-                .and_then(|v| v.as_u64())
-                .and_then(|y| u16::try_from(y).ok()),
-            category: text(f.category),
-            number: text(f.number),
+            goal: (kind == NodeKind::Goal).then(|| GoalPlace {
+                unit: text(f.unit).unwrap_or_default(),
+                year: doc
+                    .get_first(f.year)
+                    .and_then(|v| v.as_u64())
+                    .and_then(|y| u16::try_from(y).ok()),
+                category: text(f.category).unwrap_or_default(),
+                number: text(f.number).unwrap_or_default(),
+            }),
         })
     }
 }
@@ -563,22 +556,6 @@ fn index_settings() -> IndexSettings {
         docstore_compression: tantivy::store::Compressor::None,
         docstore_blocksize: 4096,
         ..IndexSettings::default()
-    }
-}
-
-fn prop_u64(node: &Node, key: &str) -> Option<u64> {
-    match node.props.get(key)? {
-        Json::Number(n) => n.as_u64(),
-        Json::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-fn prop_string(node: &Node, key: &str) -> Option<String> {
-    match node.props.get(key)? {
-        Json::String(s) => Some(s.clone()),
-        Json::Number(n) => Some(n.to_string()),
-        _ => None,
     }
 }
 

@@ -91,7 +91,8 @@ impl KnowledgeGraph {
     /// # let kg = plangraph::knowledge_graph::KnowledgeGraph::temporary()?;
     /// let trace = kg.trace("中科院", None)?;
     /// for g in &trace.goals {
-    ///     println!("{} {} {}: {} ({})", g.unit, g.year.unwrap_or(0), g.number, g.name, g.evidence);
+    ///     let (goal, place) = (&g.goal, &g.goal.place);
+    ///     println!("{} {} {}: {} ({})", place.unit, place.year.unwrap_or(0), place.number, goal.name, g.evidence);
     /// }
     /// # Ok::<(), plangraph::Error>(())
     /// ```
@@ -174,7 +175,7 @@ impl KnowledgeGraph {
     /// ```no_run
     /// # let kg = plangraph::knowledge_graph::KnowledgeGraph::temporary()?;
     /// let c = kg.co_dependent("强化科技人才引进培养", &[], 20)?;
-    /// for g in &c.goals { println!("{} shares {}", g.name, g.shared.len()); }
+    /// for g in &c.goals { println!("{} shares {}", g.goal.name, g.shared.len()); }
     /// # Ok::<(), plangraph::Error>(())
     /// ```
     pub fn co_dependent(

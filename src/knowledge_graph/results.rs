@@ -21,7 +21,7 @@ pub struct DocumentSummary {
     pub goals: usize,
     /// The path or upload name it was read from.
     pub source: String,
-    pub layout: String,
+    pub layout: crate::model::Layout,
     /// Seconds since the Unix epoch.
     pub ingested_at: u64,
 }

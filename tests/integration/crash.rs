@@ -10,7 +10,7 @@
 
 use crate::common::{seed_text, spawn_server};
 use plangraph::index::SearchRequest;
-use plangraph::knowledge_graph::KnowledgeGraph;
+use plangraph::knowledge_graph::{KnowledgeGraph, OutcomeStatus};
 use plangraph::model::{Node, NodeKind};
 use plangraph::store::GraphStore;
 use std::collections::BTreeMap;
@@ -95,7 +95,7 @@ fn reference(files: &[(String, String)]) -> Reference {
     let mut docs = BTreeMap::new();
     for (name, text) in files {
         let out = kg.ingest_bytes(name, text.as_bytes()).unwrap();
-        assert_eq!(out.status, "inserted");
+        assert_eq!(out.status, OutcomeStatus::Inserted);
         let id = out.document.unwrap();
         let unit = out.unit.unwrap();
         let record = kg.store().document(&id).unwrap().unwrap();
@@ -147,7 +147,7 @@ fn assert_consistent(data: &Path, reference: &Reference, all: bool) -> usize {
     let stats = kg.stats().unwrap();
     assert_eq!(stats.documents as usize, present);
     assert_eq!(
-        stats.nodes.get("goal").copied().unwrap_or(0),
+        stats.nodes.get(&NodeKind::Goal).copied().unwrap_or(0),
         9 * present as u64
     );
     // The text index holds exactly the present documents' goals.

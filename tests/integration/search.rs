@@ -290,10 +290,11 @@ fn hits_carry_goal_fields() {
     let h = &r.hits[0];
     assert_eq!(h.kind, NodeKind::Goal);
     assert_eq!(h.name, "培育优质创新创业生态");
-    assert_eq!(h.unit.as_deref(), Some("市科技局"));
-    assert_eq!(h.year, Some(2021));
-    assert_eq!(h.category.as_deref(), Some("创优目标"));
-    assert_eq!(h.number.as_deref(), Some("2"));
+    let g = h.goal.as_ref().expect("a goal hit has its place");
+    assert_eq!(g.unit, "市科技局");
+    assert_eq!(g.year, Some(2021));
+    assert_eq!(g.category, "创优目标");
+    assert_eq!(g.number, "2");
     let b = search(index, "首批试点行列");
     assert_eq!(b.hits[0].field, "benchmark");
     let json = serde_json::to_value(&r).unwrap();
@@ -539,7 +540,10 @@ fn kind_unit_and_year_filters() {
         })
         .unwrap();
     assert_eq!(year.total, 3);
-    assert!(year.hits.iter().all(|h| h.year == Some(2021)));
+    assert!(year
+        .hits
+        .iter()
+        .all(|h| h.goal.as_ref().and_then(|g| g.year) == Some(2021)));
 
     let none = index
         .search(&SearchRequest {
@@ -562,7 +566,7 @@ fn entities_are_found_by_name_and_alias() {
     assert_eq!(h.field, "alias");
     assert_eq!(h.snippet, "崂山实验室");
     assert_eq!(h.highlights, vec![[0, 2]]);
-    assert_eq!((h.unit.clone(), h.year), (None, None));
+    assert_eq!(h.goal, None);
 
     let r = index
         .search(&SearchRequest {
