@@ -38,6 +38,7 @@ write_corpus() { cargo bench -q --bench write_corpus -- "$@"; }
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
 fi
+VENV=$(cd "$VENV" && pwd) # absolute: the Python steps run from benches/peers
 "$VENV/bin/pip" install --quiet --disable-pip-version-check -r benches/peers/requirements.txt >&2
 PY="$VENV/bin/python"
 write_corpus --vocabulary >"$WORK/vocabulary.txt"
