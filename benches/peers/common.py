@@ -78,7 +78,7 @@ def load_export(path):
                     "num": number_order(number), "number": number,
                     "props": json.dumps(props, ensure_ascii=False),
                 })
-            else:
+            elif o.get("type") == "edge":
                 edges.append({"source": o["source"], "label": o["label"], "target": o["target"],
                               "props": json.dumps(props, ensure_ascii=False)})
     kind = {n["id"]: n["kind"] for n in nodes}
