@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Fuzz one target with libFuzzer: tests/fuzz/run.sh TARGET [SECONDS] (default 600).
-# Targets: decode_layout, docx, extract. Needs the nightly toolchain and
-# `cargo install cargo-fuzz`. Findings land in tests/fuzz/artifacts/TARGET/.
+# Targets: decode_layout, docx, extract. Needs `cargo install cargo-fuzz --locked`.
+# cargo-fuzz passes nightly-only flags (-Zsanitizer=address): with a nightly toolchain
+# installed it is used (`cargo +nightly`); otherwise the stable toolchain runs with
+# RUSTC_BOOTSTRAP=1, which lets stable rustc accept those flags. FUZZ_TOOLCHAIN=stable
+# forces the latter. Findings land in tests/fuzz/artifacts/TARGET/; each one becomes a
+# regression test under tests/integration (see docs/reliability.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 target=${1:?usage: tests/fuzz/run.sh decode_layout|docx|extract [SECONDS]}
@@ -13,5 +17,15 @@ cp seeds/*.txt tests/fixtures/ingest/*.txt "$corpus"/
 if [ "$target" = extract ]; then
   grep -h -v '^\s*$' seeds/*.txt | head -200 | split -l 3 - "$corpus/line-"
 fi
-exec cargo +nightly fuzz run --fuzz-dir tests/fuzz "$target" "$corpus" -- \
+toolchain=${FUZZ_TOOLCHAIN:-}
+if [ -z "$toolchain" ]; then
+  if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then toolchain=nightly; else toolchain=stable; fi
+fi
+if [ "$toolchain" = nightly ]; then
+  cargo=(cargo +nightly)
+else
+  export RUSTC_BOOTSTRAP=1
+  cargo=(cargo)
+fi
+exec "${cargo[@]}" fuzz run --fuzz-dir tests/fuzz "$target" "$corpus" -- \
   -jobs=1 -workers=1 -max_total_time="$secs" -rss_limit_mb=2048 -timeout=20 -max_len=65536
