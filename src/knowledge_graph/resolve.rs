@@ -43,9 +43,10 @@ impl KnowledgeGraph {
         let of_kind = |id: &String| kind.is_none_or(|k| id.starts_with(&format!("{k}:")));
         let norm = model::normalize_name(q);
         if norm.is_empty() {
-            return Err(Error::InvalidParam {
-                param: "name",
-                reason: "empty name".into(),
+            // Punctuation only: no node has that name.
+            return Err(Error::NotFound {
+                name: q.to_string(),
+                suggestions: Vec::new(),
             });
         }
 
