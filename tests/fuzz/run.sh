@@ -17,6 +17,26 @@ cp seeds/*.txt tests/fixtures/ingest/*.txt "$corpus"/
 if [ "$target" = extract ]; then
   grep -h -v '^\s*$' seeds/*.txt | head -200 | split -l 3 - "$corpus/line-"
 fi
+if [ "$target" = docx ]; then
+  # The seed as a .docx (its tab-separated lines as table rows), so the corpus starts with
+  # a real archive and not only text.
+  python3 - seeds/qingdao-kejiju-2021-business-goals.txt "$corpus/seed.docx" <<'EOF_PY'
+import html, sys, zipfile
+w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+def para(text):
+    return f'<w:p><w:r><w:t xml:space="preserve">{html.escape(text)}</w:t></w:r></w:p>'
+body = []
+for line in open(sys.argv[1], encoding="utf-8").read().splitlines():
+    cells = line.split("\t")
+    if len(cells) > 1:
+        body.append("<w:tbl><w:tr>" + "".join(f"<w:tc>{para(c)}</w:tc>" for c in cells) + "</w:tr></w:tbl>")
+    else:
+        body.append(para(line))
+xml = f'<?xml version="1.0" encoding="UTF-8"?><w:document {w}><w:body>{"".join(body)}</w:body></w:document>'
+with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("word/document.xml", xml)
+EOF_PY
+fi
 toolchain=${FUZZ_TOOLCHAIN:-}
 if [ -z "$toolchain" ]; then
   if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then toolchain=nightly; else toolchain=stable; fi
