@@ -84,7 +84,7 @@ fn main() {
     });
     let trace: Ask = Box::new(|id| {
         let r = kg.trace(id, Some(20)).unwrap();
-        json!({"total": r.total, "ids": r.goals.iter().map(|g| g.id.clone()).collect::<Vec<_>>()})
+        json!({"total": r.total, "ids": r.goals.iter().map(|g| g.goal.id.clone()).collect::<Vec<_>>()})
     });
     let hop2: Ask = Box::new(|id| {
         let request = NeighborsRequest {

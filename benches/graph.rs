@@ -91,31 +91,7 @@ fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
 
 // ---- a deterministic corpus of document batches ----
 
-struct Rng(fastrand::Rng);
-
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        Rng(fastrand::Rng::with_seed(seed))
-    }
-    fn next(&mut self) -> u64 {
-        self.0.u64(..)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        self.0.usize(..n)
-    }
-    fn range(&mut self, lo: usize, hi: usize) -> usize {
-        self.0.usize(lo..=hi)
-    }
-    fn unit(&mut self) -> f64 {
-        self.0.f64()
-    }
-    /// Skewed towards 0: a few entities are named by many goals, most by few.
-    fn skewed(&mut self, n: usize) -> usize {
-        ((self.unit().powi(3)) * n as f64) as usize % n
-    }
-}
-
-use corpus::UNITS;
+use corpus::{Rng, UNITS};
 
 const FIELDS: [&str; 20] = [
     "海洋",
@@ -345,7 +321,7 @@ fn batch(pool: &Pool, i: usize, version: u32) -> DocumentBatch {
             content_hash: format!("v{version}"),
             source: format!("corpus-{i:06}.txt"),
             bytes: 8000,
-            layout: "goal_table".into(),
+            layout: plangraph::model::Layout::GoalTable,
             leader: None,
             contact: None,
             phone: None,
@@ -487,9 +463,10 @@ fn extraction_yields_edges() -> bool {
         kg.ingest_bytes(&d.file_name, d.text.as_bytes()).unwrap();
     }
     let stats = kg.stats().unwrap();
-    ["depends_on", "mentions", "issues"]
+    use plangraph::EdgeLabel;
+    [EdgeLabel::DependsOn, EdgeLabel::Mentions, EdgeLabel::Issues]
         .iter()
-        .any(|l| stats.edges.get(*l).copied().unwrap_or(0) > 0)
+        .any(|l| stats.edges.get(l).copied().unwrap_or(0) > 0)
 }
 
 /// A stored document read back as a batch, changed: the first goal with entity edges
@@ -624,7 +601,11 @@ fn main() {
     line(format!(
         "- graph: {nodes} nodes, {edges} edges ({} documents, {} goals); the view holds {:.0} MiB",
         stats.documents,
-        stats.nodes.get("goal").copied().unwrap_or(0),
+        stats
+            .nodes
+            .get(&plangraph::NodeKind::Goal)
+            .copied()
+            .unwrap_or(0),
         view_mib
     ));
     line(format!(
@@ -650,9 +631,8 @@ fn main() {
     let generation = store.generation().unwrap();
     for (k, record) in records.into_iter().enumerate() {
         let b = replacement(store, record, &format!("bench-{generation}-{k}"));
-        let old = store.document(&b.record.id).unwrap();
         let (out, w) = time(|| store.write_document(&b).unwrap());
-        let (ok, a) = time(|| view.apply(store, old.as_ref(), &b, &out).unwrap());
+        let (ok, a) = time(|| view.apply(&out));
         assert!(ok, "the view follows every write");
         writes.push(w);
         applies.push(a);

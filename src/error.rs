@@ -55,6 +55,22 @@ pub enum Error {
     #[error("the store at {} is in use by another process (stop the running `plangraph serve` or use another --data folder)", path.display())]
     Locked { path: PathBuf },
 
+    /// The data folder is held by a plangraph command that does not serve (a long ingest).
+    #[error("the store at {} is in use by {owner}, which does not answer other commands: wait until it ends", path.display())]
+    Busy { path: PathBuf, owner: String },
+
+    /// The data folder is already served by another `plangraph serve`.
+    #[error("the store at {} is already served by {owner} at {url}: open {url}, or stop that server first", path.display())]
+    Served {
+        path: PathBuf,
+        owner: String,
+        url: String,
+    },
+
+    /// The running server that holds the data folder answered with an error (its message).
+    #[error("{message}")]
+    Remote { status: u16, message: String },
+
     /// Stored bytes that do not decode: a bug or a damaged store.
     #[error("corrupt store entry in {tree}: {reason}")]
     Corrupt { tree: &'static str, reason: String },
@@ -154,7 +170,13 @@ impl Error {
             | Error::InvalidParam { .. }
             | Error::Load { .. }
             | Error::NotEmpty { .. } => ErrorClass::User,
-            Error::FormatVersion { .. } | Error::Locked { .. } | Error::Io { .. } => ErrorClass::Io,
+            Error::Remote { status, .. } if (400..500).contains(status) => ErrorClass::User,
+            Error::Remote { .. } => ErrorClass::Internal,
+            Error::FormatVersion { .. }
+            | Error::Locked { .. }
+            | Error::Busy { .. }
+            | Error::Served { .. }
+            | Error::Io { .. } => ErrorClass::Io,
             Error::Json(e) if e.io_error_kind().is_some() => ErrorClass::Io,
             Error::Corrupt { .. } | Error::Store(_) | Error::Index(_) | Error::Json(_) => {
                 ErrorClass::Internal

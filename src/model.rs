@@ -7,6 +7,12 @@ use std::fmt;
 use std::str::FromStr;
 use utoipa::ToSchema;
 
+mod evidence;
+mod goal;
+
+pub use evidence::{Evidence, Field};
+pub use goal::{Goal, GoalHead, GoalPlace, GoalSummary};
+
 /// Free-form properties of a node or edge (`props` in the JSON contract).
 pub type Props = Map<String, Value>;
 
@@ -209,23 +215,30 @@ impl Edge {
     }
 }
 
-/// Where an edge came from: the sentence that says so. Stored in `props.evidence`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Evidence {
-    /// Id of the document the sentence is in.
-    pub document: String,
-    /// Id of the goal whose text holds the sentence.
-    pub goal: String,
-    /// Which part of the goal: `title`, `content` or `benchmark`.
-    pub field: String,
-    /// The whole sentence.
-    pub sentence: String,
-    /// Character (not byte) offsets of the sentence within that field.
-    pub start: usize,
-    pub end: usize,
-    /// Character offsets of the mention within the sentence.
-    pub mention_start: usize,
-    pub mention_end: usize,
+/// Which layout a document was read with. Stored and shown snake_case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Layout {
+    /// 业务目标 table (the seed): 类别 / 序号 / 目标名称 / 目标内容.
+    GoalTable,
+    /// 工作要点 outline: 一、 sections, （一） sub-sections, 1. items.
+    Outline,
+}
+
+impl Layout {
+    /// The name stored and shown (`goal_table`, `outline`), as serde writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::GoalTable => "goal_table",
+            Layout::Outline => "outline",
+        }
+    }
+}
+
+impl fmt::Display for Layout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// 64-bit stable hash (xxh3: fixed by its specification, the same on every machine and run).

@@ -298,30 +298,44 @@ pub fn vocabulary() -> Vec<&'static str> {
     lists.iter().flat_map(|l| l.iter().copied()).collect()
 }
 
-/// The corpus's random choices, from one seeded generator (`fastrand`'s wyrand): the same
-/// seed gives the same documents on every machine.
-struct Rng(fastrand::Rng);
+/// The random choices of the corpus and of the benchmarks' own data, from one seeded
+/// generator (`fastrand`'s wyrand): the same seed gives the same documents on every machine.
+pub struct Rng(fastrand::Rng);
 
 impl Rng {
-    fn new(seed: u64) -> Rng {
+    pub fn new(seed: u64) -> Rng {
         Rng(fastrand::Rng::with_seed(seed))
     }
 
+    pub fn next(&mut self) -> u64 {
+        self.0.u64(..)
+    }
+
     /// Uniform in `0..n` (n > 0).
-    fn below(&mut self, n: usize) -> usize {
+    pub fn below(&mut self, n: usize) -> usize {
         self.0.usize(..n)
     }
 
     /// Uniform in `lo..=hi`.
-    fn range(&mut self, lo: usize, hi: usize) -> usize {
+    pub fn range(&mut self, lo: usize, hi: usize) -> usize {
         self.0.usize(lo..=hi)
     }
 
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+    /// Uniform in `0.0..1.0`.
+    pub fn unit(&mut self) -> f64 {
+        self.0.f64()
+    }
+
+    /// In `0..n`, skewed towards 0: a few entities are named by many goals, most by few.
+    pub fn skewed(&mut self, n: usize) -> usize {
+        ((self.unit().powi(3)) * n as f64) as usize % n
+    }
+
+    pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
         items[self.below(items.len())]
     }
 
-    fn chance(&mut self, percent: usize) -> bool {
+    pub fn chance(&mut self, percent: usize) -> bool {
         self.below(100) < percent
     }
 }

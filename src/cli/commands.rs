@@ -2,7 +2,7 @@
 
 use crate::error::Result;
 use crate::index::SearchRequest;
-use crate::knowledge_graph::{KnowledgeGraph, NeighborsRequest};
+use crate::knowledge_graph::NeighborsRequest;
 use std::path::PathBuf;
 
 use super::args::{Cli, Command, SEEDS_DIR};
@@ -12,7 +12,9 @@ use super::print::{print_search, print_show};
 use super::print_graph::{
     print_co_dependence, print_path, print_ranking, print_subgraph, print_trace,
 };
-use super::serve::{default_command, serve};
+use super::remote::{self, Graph};
+use super::serve::{default_command, open_to_serve, serve};
+use crate::knowledge_graph::owner::Owner;
 
 /// What `main` does with the result: the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
@@ -21,12 +23,21 @@ pub fn run(cli: Cli) -> Result<i32> {
         .seeds
         .clone()
         .unwrap_or_else(|| PathBuf::from(SEEDS_DIR));
+    // Writes through a server that holds the data folder need its token, when it has one.
+    let token = std::env::var("PLANGRAPH_TOKEN")
+        .ok()
+        .or_else(|| config.token.clone());
     match cli.command {
         None => default_command(&cli.data, &config),
         Some(Command::Ingest { paths, out }) => {
-            let kg = KnowledgeGraph::open(&cli.data)?;
+            let g = remote::open(&cli.data, token.clone())?;
+            // A long ingest holds the folder: other commands are told what it does.
+            let _owner = match &g {
+                Graph::Local(_) => Some(Owner::this_process("ingest", None).publish(&cli.data)?),
+                Graph::Remote(_) => None,
+            };
             let paths = if paths.is_empty() { vec![seeds] } else { paths };
-            let report = ingest_with_progress(&kg, &paths)?;
+            let report = ingest_with_progress(&g, &paths)?;
             if out.json {
                 print_json(&report)?;
             }
@@ -42,7 +53,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             offset,
             out,
         }) => {
-            let kg = KnowledgeGraph::open(&cli.data)?;
+            let kg = remote::open(&cli.data, token.clone())?;
             let results = kg.search(&SearchRequest {
                 query,
                 kinds,
@@ -57,16 +68,16 @@ pub fn run(cli: Cli) -> Result<i32> {
             })
         }
         Some(Command::Show { name_or_id, out }) => {
-            let kg = KnowledgeGraph::open(&cli.data)?;
-            let view = kg.show(&name_or_id)?;
-            emit(out, &view, |v| print_show(&kg, v))
+            let g = remote::open(&cli.data, token.clone())?;
+            let (view, names) = g.show(&name_or_id)?;
+            emit(out, &view, |v| print_show(v, &names))
         }
         Some(Command::Trace {
             name_or_id,
             limit,
             out,
         }) => {
-            let kg = KnowledgeGraph::open(&cli.data)?;
+            let kg = remote::open(&cli.data, token.clone())?;
             let trace = kg.trace(&name_or_id, limit)?;
             emit(out, &trace, |v| {
                 print_trace(v);
@@ -81,7 +92,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             limit,
             out,
         }) => {
-            let kg = KnowledgeGraph::open(&cli.data)?;
+            let kg = remote::open(&cli.data, token.clone())?;
             let sub = kg.neighbors(
                 &name_or_id,
                 &NeighborsRequest {
@@ -102,7 +113,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             labels,
             out,
         }) => {
-            let kg = KnowledgeGraph::open(&cli.data)?;
+            let kg = remote::open(&cli.data, token.clone())?;
             let path = kg.path(&from, &to, &labels)?;
             emit(out, &path, |v| {
                 print_path(v);
@@ -110,7 +121,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             })
         }
         Some(Command::Rank { kind, limit, out }) => {
-            let kg = KnowledgeGraph::open(&cli.data)?;
+            let kg = remote::open(&cli.data, token.clone())?;
             let ranking = kg.rank(kind, limit)?;
             emit(out, &ranking, |v| {
                 print_ranking(v);
@@ -123,7 +134,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             limit,
             out,
         }) => {
-            let kg = KnowledgeGraph::open(&cli.data)?;
+            let kg = remote::open(&cli.data, token.clone())?;
             let co = kg.co_dependent(&goal, &kinds, limit)?;
             emit(out, &co, |v| {
                 print_co_dependence(v);
@@ -132,27 +143,27 @@ pub fn run(cli: Cli) -> Result<i32> {
         }
         Some(Command::Serve(args)) => {
             let started = std::time::Instant::now();
-            let kg = KnowledgeGraph::open(&cli.data)?;
-            serve(kg, &config.apply_serve(args), started)
+            let kg = open_to_serve(&cli.data)?;
+            serve(kg, &cli.data, &config.apply_serve(args), started)
         }
         Some(Command::Stats { out }) => {
-            let kg = KnowledgeGraph::open(&cli.data)?;
+            let kg = remote::open(&cli.data, token.clone())?;
             let stats = kg.stats()?;
             if out.json {
                 print_json(&stats)?;
             } else {
                 let mut t = table(&["", "count"]);
                 t.add_row(vec!["documents".to_string(), stats.documents.to_string()]);
-                for (k, n) in &stats.nodes {
+                for (k, n) in &stats.nodes_by_name() {
                     t.add_row(vec![format!("node: {k}"), n.to_string()]);
                 }
-                for (l, n) in &stats.edges {
+                for (l, n) in &stats.edges_by_name() {
                     t.add_row(vec![format!("edge: {l}"), n.to_string()]);
                 }
                 outln!("{t}");
             }
             Ok(0)
         }
-        Some(Command::Data(command)) => super::data::run(command, &cli.data),
+        Some(Command::Data(command)) => super::data::run(command, &cli.data, token),
     }
 }

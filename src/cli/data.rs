@@ -1,7 +1,7 @@
 //! The commands that move the whole graph: `export`, `import`, `backup`, `restore`, and
 //! `completions`. Progress bars go to stderr on a terminal only; results to stdout.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::export::{self, Destination, Format};
 use crate::knowledge_graph::KnowledgeGraph;
 use clap::{Subcommand, ValueEnum};
@@ -78,7 +78,7 @@ fn bar(len: u64, what: &str) -> indicatif::ProgressBar {
 }
 
 /// Run one of these commands on the data folder `data`; the exit code.
-pub fn run(command: DataCommand, data: &Path) -> Result<i32> {
+pub fn run(command: DataCommand, data: &Path, token: Option<String>) -> Result<i32> {
     match command {
         DataCommand::Export { format, out } => {
             let kg = KnowledgeGraph::open(data)?;
@@ -107,21 +107,19 @@ pub fn run(command: DataCommand, data: &Path) -> Result<i32> {
             Ok(0)
         }
         DataCommand::Backup { dir } => {
-            let kg = KnowledgeGraph::open(data).map_err(|e| match e {
-                Error::Locked { path } => Error::InvalidParam {
-                    param: "data",
-                    reason: format!(
-                        "{} is held by a running plangraph server: stop it, or take the \
-                         backup through it (GET /api/backup streams graph.jsonl; \
-                         plangraph::export::backup_from_reader makes the folder)",
-                        path.display()
-                    ),
-                },
-                other => other,
-            })?;
-            let bar = bar(export::item_count(kg.store())?, "backed up");
-            let m = export::backup(&kg, &dir, &mut |n| bar.inc(n))?;
-            bar.finish_and_clear();
+            let m = match super::remote::open(data, token)? {
+                // A running server holds the folder: it streams one consistent state.
+                super::remote::Graph::Remote(server) => {
+                    eprintln!("taking the backup through the server at {}", server.url());
+                    export::backup_from_reader(&dir, server.backup_stream()?)?
+                }
+                super::remote::Graph::Local(kg) => {
+                    let bar = bar(export::item_count(kg.store())?, "backed up");
+                    let m = export::backup(&kg, &dir, &mut |n| bar.inc(n))?;
+                    bar.finish_and_clear();
+                    m
+                }
+            };
             eprintln!(
                 "backed up {} documents, {} nodes, {} edges (store format {}) into {}",
                 m.documents,

@@ -1,11 +1,28 @@
 //! `ingest`: the progress bar and the summary on stderr.
 
 use crate::error::Result;
-use crate::knowledge_graph::{DocumentOutcome, IngestReport, KnowledgeGraph, Progress};
+use crate::knowledge_graph::{
+    DocumentOutcome, IngestReport, KnowledgeGraph, OutcomeStatus, Progress,
+};
+
+use super::remote::Graph;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-pub(super) fn ingest_with_progress(kg: &KnowledgeGraph, paths: &[PathBuf]) -> Result<IngestReport> {
+/// Ingest into the store itself (the default command, before it serves).
+pub(super) fn ingest_local(kg: &KnowledgeGraph, paths: &[PathBuf]) -> Result<IngestReport> {
+    with_progress(|progress| kg.ingest_paths(paths, progress))
+}
+
+/// Ingest through whatever holds the folder: the store, or the server that owns it.
+pub(super) fn ingest_with_progress(g: &Graph, paths: &[PathBuf]) -> Result<IngestReport> {
+    with_progress(|progress| g.ingest_paths(paths, progress))
+}
+
+/// Run an ingest with a progress bar on a terminal (hidden otherwise).
+fn with_progress(
+    ingest: impl FnOnce(&mut dyn FnMut(Progress)) -> Result<IngestReport>,
+) -> Result<IngestReport> {
     let bar = indicatif::ProgressBar::new(0);
     if !std::io::stderr().is_terminal() {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
@@ -14,7 +31,7 @@ pub(super) fn ingest_with_progress(kg: &KnowledgeGraph, paths: &[PathBuf]) -> Re
         indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}")
             .expect("static template"),
     );
-    let report = kg.ingest_paths(paths, &mut |p| match p {
+    let report = ingest(&mut |p| match p {
         Progress::Start(n) => bar.set_length(n as u64),
         Progress::File(o) => {
             bar.set_message(o.file.clone());
@@ -26,14 +43,22 @@ pub(super) fn ingest_with_progress(kg: &KnowledgeGraph, paths: &[PathBuf]) -> Re
 }
 
 pub(super) fn print_summary(report: &IngestReport) {
-    for f in report.files.iter().filter(|f| f.status == "failed") {
+    for f in report
+        .files
+        .iter()
+        .filter(|f| f.status == OutcomeStatus::Failed)
+    {
         eprintln!(
             "failed: {}: {}",
             f.file,
             f.error.as_deref().unwrap_or("unknown error")
         );
     }
-    for f in report.files.iter().filter(|f| f.status != "failed") {
+    for f in report
+        .files
+        .iter()
+        .filter(|f| f.status != OutcomeStatus::Failed)
+    {
         eprintln!("{}: {}{}", f.status, f.file, describe(f));
     }
     eprintln!(

@@ -10,6 +10,7 @@ pub mod data;
 mod ingest;
 mod print;
 mod print_graph;
+mod remote;
 mod serve;
 
 pub use args::{Cli, Command, Output, ServeArgs, DEFAULT_ADDR, SEEDS_DIR};

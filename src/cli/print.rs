@@ -1,7 +1,6 @@
 //! Tables for `search` and `show`.
 
 use crate::error::Result;
-use crate::knowledge_graph::KnowledgeGraph;
 use crate::model::Node;
 use std::io::IsTerminal;
 
@@ -21,11 +20,11 @@ pub(super) fn print_search(results: &crate::index::SearchResults) {
     );
     for (i, h) in results.hits.iter().enumerate() {
         let mut place = vec![h.kind.to_string()];
-        if let (Some(u), Some(y)) = (&h.unit, h.year) {
-            place.push(format!("{u} {y}"));
-        }
-        if let (Some(c), Some(n)) = (&h.category, &h.number) {
-            place.push(format!("{c} {n}"));
+        if let Some(g) = &h.goal {
+            if let (false, Some(y)) = (g.unit.is_empty(), g.year) {
+                place.push(format!("{} {y}", g.unit));
+            }
+            place.push(format!("{} {}", g.category, g.number));
         }
         outln!(
             "{:>3}. {}  [{}]  {}",
@@ -58,9 +57,10 @@ fn highlight(text: &str, ranges: &[[usize; 2]], color: bool) -> String {
     out
 }
 
+/// `names`: `name (kind)` of the nodes at the other ends of the edges (ids otherwise).
 pub(super) fn print_show(
-    kg: &KnowledgeGraph,
     view: &crate::knowledge_graph::NodeView,
+    names: &std::collections::HashMap<String, String>,
 ) -> Result<()> {
     let n = &view.node;
     outln!("{} ({}) {}", n.name, n.kind, n.id);
@@ -81,22 +81,12 @@ pub(super) fn print_show(
         } else {
             ("←", &e.source)
         };
-        let other_name = kg
-            .store()
-            .node(other)?
-            .map(|o| format!("{} ({})", o.name, o.kind))
-            .unwrap_or_else(|| other.clone());
-        let evidence = e
-            .props
-            .get("evidence")
-            .and_then(|v| v.get("sentence"))
-            .and_then(|v| v.as_str())
-            .unwrap_or("");
+        let other_name = names.get(other).cloned().unwrap_or_else(|| other.clone());
         t.add_row(vec![
             dir.to_string(),
             e.label.to_string(),
             other_name,
-            evidence.to_string(),
+            e.evidence_sentence().unwrap_or_default(),
         ]);
     }
     outln!("{t}");

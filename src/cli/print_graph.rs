@@ -29,7 +29,7 @@ pub(super) fn print_trace(trace: &Trace) {
     type Group<'a> = ((&'a str, Option<u16>), Vec<&'a crate::graph::TracedGoal>);
     let mut groups: Vec<Group<'_>> = Vec::new();
     for g in &trace.goals {
-        let key = (g.unit.as_str(), g.year);
+        let key = (g.goal.place.unit.as_str(), g.goal.place.year);
         match groups.last_mut() {
             Some((k, list)) if *k == key => list.push(g),
             _ => groups.push((key, vec![g])),
@@ -46,9 +46,9 @@ pub(super) fn print_trace(trace: &Trace) {
                 None => g.relation.to_string(),
             };
             t.add_row(vec![
-                g.category.clone(),
-                g.number.clone(),
-                g.name.clone(),
+                g.goal.place.category.clone(),
+                g.goal.place.number.clone(),
+                g.goal.name.clone(),
                 relation,
                 via.join(" → "),
                 g.evidence.clone(),
@@ -182,11 +182,11 @@ pub(super) fn print_co_dependence(c: &CoDependence) {
         let names: Vec<&str> = g.shared.iter().map(|e| e.name.as_str()).collect();
         t.add_row(vec![
             g.shared.len().to_string(),
-            g.unit.clone(),
-            g.year.map(|y| y.to_string()).unwrap_or_default(),
-            g.category.clone(),
-            g.number.clone(),
-            g.name.clone(),
+            g.goal.place.unit.clone(),
+            g.goal.place.year.map(|y| y.to_string()).unwrap_or_default(),
+            g.goal.place.category.clone(),
+            g.goal.place.number.clone(),
+            g.goal.name.clone(),
             names.join("、"),
         ]);
     }

@@ -1,19 +1,22 @@
 //! `serve`, and the default command (ingest the seeds into an empty store, then serve).
 
 use crate::error::{Error, Result};
+use crate::knowledge_graph::owner::Owner;
 use crate::knowledge_graph::KnowledgeGraph;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use super::args::{ServeArgs, DEFAULT_ADDR, SEEDS_DIR};
-use super::ingest::{ingest_with_progress, print_summary};
+use super::ingest::{ingest_local, print_summary};
 
 /// No command: ingest the bundled seeds when the store is empty, then serve on the default
 /// address.
 pub(super) fn default_command(data: &Path, config: &super::config::Config) -> Result<i32> {
     let started = std::time::Instant::now();
-    let kg = KnowledgeGraph::open(data)?;
+    let kg = open_to_serve(data)?;
     if kg.store().is_empty() {
+        // Other commands on the folder are told what holds it while the seeds go in.
+        let _ingesting = Owner::this_process("ingest", None).publish(data)?;
         let seeds = config
             .seeds
             .clone()
@@ -24,7 +27,7 @@ pub(super) fn default_command(data: &Path, config: &super::config::Config) -> Re
                 data.display(),
                 SEEDS_DIR
             );
-            let report = ingest_with_progress(&kg, &[seeds])?;
+            let report = ingest_local(&kg, &[seeds])?;
             print_summary(&report);
         } else {
             eprintln!(
@@ -41,12 +44,37 @@ pub(super) fn default_command(data: &Path, config: &super::config::Config) -> Re
         log: None,
         request_timeout: crate::http::REQUEST_TIMEOUT.as_secs(),
     };
-    serve(kg, &config.apply_serve(args), started)
+    serve(kg, data, &config.apply_serve(args), started)
+}
+
+/// Open the store of `data` to serve it; when another process holds it, say which one
+/// (and where it already serves).
+pub(super) fn open_to_serve(data: &Path) -> Result<KnowledgeGraph> {
+    match KnowledgeGraph::open(data) {
+        Ok(kg) => {
+            // Holding the store: an owner file left behind is from a killed process.
+            Owner::clear_stale(data);
+            Ok(kg)
+        }
+        Err(Error::Locked { path }) => match Owner::read(data).filter(Owner::is_running) {
+            Some(Owner { url: Some(url), .. }) if !url.is_empty() => {
+                let owner = Owner::read(data).map(|o| o.describe()).unwrap_or_default();
+                Err(Error::Served { path, owner, url })
+            }
+            Some(o) => Err(Error::Busy {
+                path,
+                owner: o.describe(),
+            }),
+            None => Err(Error::Locked { path }),
+        },
+        Err(e) => Err(e),
+    }
 }
 
 /// Serve until Ctrl-C. Logs go to stderr, filtered by `RUST_LOG` (default: info).
 pub(super) fn serve(
     kg: KnowledgeGraph,
+    data: &Path,
     args: &ServeArgs,
     started: std::time::Instant,
 ) -> Result<i32> {
@@ -89,6 +117,8 @@ pub(super) fn serve(
         } else {
             format!("http://{local}/")
         };
+        // Other `plangraph` commands on this folder ask this server from now on.
+        let _owner = Owner::this_process("serve", Some(shown.clone())).publish(data)?;
         tracing::info!(
             ms = started.elapsed().as_millis() as u64,
             "listening on {local}"

@@ -4,25 +4,7 @@
 use super::lexicon::{flag, Lexicon};
 use super::segment::Token;
 
-/// Which part of a goal a sentence comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    Title,
-    Content,
-    Benchmark,
-}
-
-impl Field {
-    pub const ALL: [Field; 3] = [Field::Title, Field::Content, Field::Benchmark];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Field::Title => "title",
-            Field::Content => "content",
-            Field::Benchmark => "benchmark",
-        }
-    }
-}
+pub use crate::model::Field;
 
 /// A sentence's place in its field: byte and character ranges, whitespace trimmed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,14 +1,14 @@
 //! `co-dependent`: the goals that rely on the same entities as a goal.
 
 use crate::error::{Error, Result};
-use crate::model::{EdgeLabel, Node, NodeKind};
+use crate::model::{EdgeLabel, Goal, Node, NodeKind};
 use crate::store::GraphStore;
 use petgraph::stable_graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 use petgraph::Direction::{Incoming, Outgoing};
 use std::collections::HashMap;
 
-use super::results::{CoDependence, CoDependentGoal, GoalSummary, NodeRef};
+use super::results::{goal_key, CoDependence, CoDependentGoal, NodeRef};
 use super::view::{GraphView, DEPENDENCY_LABELS};
 
 impl GraphView {
@@ -103,20 +103,18 @@ impl GraphView {
         }
         let mut found = Vec::with_capacity(shared.len());
         for (other, via) in shared {
-            let Some(node) = store.node(self.id(other))? else {
+            let Some(other_goal) = store
+                .node(self.id(other))?
+                .as_ref()
+                .and_then(Goal::from_node)
+            else {
                 continue;
             };
-            let summary = GoalSummary::of(&node);
             found.push((
                 via.len(),
-                summary.key(),
+                goal_key(&other_goal.id, &other_goal.place()),
                 CoDependentGoal {
-                    id: node.id,
-                    name: node.name,
-                    unit: summary.unit,
-                    year: summary.year,
-                    category: summary.category,
-                    number: summary.number,
+                    goal: other_goal.summary(),
                     shared: via.iter().filter_map(|n| refs.get(n).cloned()).collect(),
                 },
             ));

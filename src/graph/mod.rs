@@ -14,8 +14,8 @@
 //! generation — a sled scan costs seconds at 10⁵ documents, the snapshot a fraction of
 //! that; the facade saves one after each build and when a server stops. After that the
 //! facade updates it **incrementally** on every document write, under the same lock as
-//! the store write, from the document's batch, its previous record and the store's
-//! [`WriteOutcome`]: cost proportional to the document, not to the graph (see
+//! the store write, from the [`DocumentChange`](crate::store::DocumentChange) the write
+//! returns, without reading the store: cost proportional to the document, not to the graph (see
 //! `docs/benchmarks.md`). The view records the store generation it reflects; if a write
 //! reaches the store behind the facade's back, the generations disagree and the view is
 //! rebuilt on the next query. Readers hold a read lock while they walk and materialise, so

@@ -1,13 +1,12 @@
 //! What graph queries return (serialised as the HTTP and JSON output).
 
 use crate::ingest::category_order;
-use crate::model::{Edge, EdgeLabel, Node, NodeKind};
-use serde::Serialize;
-use serde_json::Value;
+use crate::model::{Edge, EdgeLabel, GoalPlace, GoalSummary, Node, NodeKind};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// A node by name, for lists inside results: `{"id", "kind", "name"}`.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct NodeRef {
     pub id: String,
     pub kind: NodeKind,
@@ -25,7 +24,7 @@ impl From<&Node> for NodeRef {
 }
 
 /// `trace`: the goals that depend on an entity.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Trace {
     pub entity: Node,
     /// How many goals depend on the entity (before `limit`).
@@ -35,15 +34,11 @@ pub struct Trace {
 }
 
 /// One goal of a trace, with the edges that lead from it to the entity.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct TracedGoal {
-    pub id: String,
-    /// The goal's title.
-    pub name: String,
-    pub unit: String,
-    pub year: Option<u16>,
-    pub category: String,
-    pub number: String,
+    /// Id, title, unit, year, category, number.
+    #[serde(flatten)]
+    pub goal: GoalSummary,
     /// Id of the document the goal is in.
     pub document: Option<String>,
     pub document_title: Option<String>,
@@ -60,7 +55,7 @@ pub struct TracedGoal {
 }
 
 /// `neighbors`: the subgraph within `depth` hops of `center`.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Subgraph {
     /// Id of the node the neighbourhood is around.
     pub center: String,
@@ -74,7 +69,7 @@ pub struct Subgraph {
 }
 
 /// `path`: a shortest path, nodes and edges in order from `from` to `to`.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PathResult {
     pub nodes: Vec<Node>,
     /// `edges[i]` joins `nodes[i]` and `nodes[i + 1]` (in either direction).
@@ -84,7 +79,7 @@ pub struct PathResult {
 }
 
 /// `rank`: entities by how many goals depend on them.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Ranking {
     /// The kind asked for (all entity kinds when absent).
     pub kind: Option<NodeKind>,
@@ -94,7 +89,7 @@ pub struct Ranking {
 }
 
 /// One ranked entity.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct RankedEntity {
     pub id: String,
     pub kind: NodeKind,
@@ -109,7 +104,7 @@ pub struct RankedEntity {
 }
 
 /// `co-dependent`: goals that share entities with a goal.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CoDependence {
     pub goal: Node,
     /// The entities the goal relies on (of the kinds asked for).
@@ -121,100 +116,28 @@ pub struct CoDependence {
 }
 
 /// A goal sharing entities with another.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CoDependentGoal {
-    pub id: String,
-    pub name: String,
-    pub unit: String,
-    pub year: Option<u16>,
-    pub category: String,
-    pub number: String,
+    /// Id, title, unit, year, category, number.
+    #[serde(flatten)]
+    pub goal: GoalSummary,
     pub shared: Vec<NodeRef>,
 }
 
-/// What a neighbourhood may contain.
+/// How results sort goals: unit, year, category in document order, number as a number,
+/// then id.
+pub(super) type GoalKey = (String, u16, (u32, String), (u64, String), String);
 
-#[derive(serde::Deserialize)]
-pub(super) struct GoalHead {
-    #[serde(default)]
-    props: GoalHeadProps,
-}
-
-#[derive(serde::Deserialize, Default)]
-struct GoalHeadProps {
-    #[serde(default)]
-    unit: Value,
-    #[serde(default)]
-    year: Value,
-    #[serde(default)]
-    category: Value,
-    #[serde(default)]
-    number: Value,
-}
-
-/// The fields of a goal results are grouped and sorted by.
-pub(super) struct GoalSummary {
-    pub(super) unit: String,
-    pub(super) year: Option<u16>,
-    pub(super) category: String,
-    pub(super) number: String,
-    pub(super) id: String,
-}
-
-impl GoalSummary {
-    pub(super) fn of(goal: &Node) -> GoalSummary {
-        let field = |k: &str| goal.props.get(k).unwrap_or(&Value::Null);
-        GoalSummary::from_values(
-            &goal.id,
-            field("unit"),
-            field("year"),
-            field("category"),
-            field("number"),
-        )
-    }
-
-    pub(super) fn of_head(id: &str, head: GoalHead) -> GoalSummary {
-        let p = head.props;
-        GoalSummary::from_values(id, &p.unit, &p.year, &p.category, &p.number)
-    }
-
-    fn from_values(
-        id: &str,
-        unit: &Value,
-        year: &Value,
-        category: &Value,
-        number: &Value,
-    ) -> GoalSummary {
-        let text = |v: &Value| match v {
-            Value::String(s) => s.clone(),
-            Value::Number(n) => n.to_string(),
-            _ => String::new(),
-        };
-        let year = match year {
-            Value::Number(n) => n.as_u64().and_then(|y| u16::try_from(y).ok()),
-            Value::String(s) => s.trim().parse().ok(),
-            _ => None,
-        };
-        GoalSummary {
-            unit: text(unit),
-            year,
-            category: text(category),
-            number: text(number),
-            id: id.to_string(),
-        }
-    }
-
-    /// Unit, year, category in document order, number as a number.
-    pub(super) fn key(&self) -> (String, u16, (u32, String), (u64, String), String) {
+/// The sort key of the goal `id` at `place`.
+pub(super) fn goal_key(id: &str, place: &GoalPlace) -> GoalKey {
+    (
+        place.unit.clone(),
+        place.year.unwrap_or(u16::MAX),
+        (category_order(&place.category), place.category.clone()),
         (
-            self.unit.clone(),
-            self.year.unwrap_or(u16::MAX),
-            (category_order(&self.category), self.category.clone()),
-            (
-                self.number.trim().parse().unwrap_or(u64::MAX),
-                self.number.clone(),
-            ),
-            self.id.clone(),
-        )
-    }
+            place.number.trim().parse().unwrap_or(u64::MAX),
+            place.number.clone(),
+        ),
+        id.to_string(),
+    )
 }

@@ -1,14 +1,14 @@
 //! `trace`: walk back from an entity to the goals that depend on it.
 
 use crate::error::Result;
-use crate::model::{Edge, Node, NodeKind};
+use crate::model::{Edge, Goal, GoalHead, Node, NodeKind};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction::Incoming;
 use serde_json::Value;
 use std::collections::{HashMap, VecDeque};
 
-use super::results::{GoalHead, GoalSummary, NodeRef, Trace, TracedGoal};
+use super::results::{goal_key, NodeRef, Trace, TracedGoal};
 use super::view::{label_rank, walks_back, GraphView};
 use crate::store::GraphStore;
 
@@ -79,11 +79,11 @@ impl GraphView {
         for g in goals {
             let id = self.id(g);
             if limit >= total {
-                if let Some(goal) = store.node(id)? {
-                    keyed.push((GoalSummary::of(&goal).key(), g, Some(goal)));
+                if let Some(goal) = store.node(id)?.as_ref().and_then(Goal::from_node) {
+                    keyed.push((goal_key(id, &goal.place()), g, Some(goal)));
                 }
             } else if let Some(head) = store.node_part::<GoalHead>(id)? {
-                keyed.push((GoalSummary::of_head(id, head).key(), g, None));
+                keyed.push((goal_key(id, &head.place()), g, None));
             }
         }
         keyed.sort_by(|a, b| a.0.cmp(&b.0));
@@ -92,7 +92,7 @@ impl GraphView {
         for (_, g, goal) in keyed {
             let goal = match goal {
                 Some(goal) => goal,
-                None => match store.node(self.id(g))? {
+                None => match store.node(self.id(g))?.as_ref().and_then(Goal::from_node) {
                     Some(goal) => goal,
                     None => continue,
                 },
@@ -114,10 +114,8 @@ impl GraphView {
             let first = &path[0];
             let evidence = path
                 .iter()
-                .find_map(|e| evidence_sentence(e))
-                .unwrap_or_default()
-                .to_string();
-            let summary = GoalSummary::of(&goal);
+                .find_map(Edge::evidence_sentence)
+                .unwrap_or_default();
             found.push(TracedGoal {
                 relation: first.label,
                 action: first
@@ -125,14 +123,9 @@ impl GraphView {
                     .get("action")
                     .and_then(Value::as_str)
                     .map(str::to_string),
-                document: goal.prop_str("document").map(str::to_string),
-                document_title: goal.prop_str("document_title").map(str::to_string),
-                id: goal.id,
-                name: goal.name,
-                unit: summary.unit,
-                year: summary.year,
-                category: summary.category,
-                number: summary.number,
+                goal: goal.summary(),
+                document: goal.document,
+                document_title: goal.document_title,
                 via,
                 path,
                 evidence,
@@ -144,12 +137,4 @@ impl GraphView {
             goals: found,
         })
     }
-}
-
-fn evidence_sentence(e: &Edge) -> Option<&str> {
-    e.props
-        .get("evidence")
-        .and_then(|v| v.get("sentence"))
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
 }

@@ -3,11 +3,11 @@
 
 use crate::error::Result;
 use crate::model::{EdgeLabel, NodeKind};
-use crate::store::{DocumentBatch, DocumentRecord, GraphStore, WriteOutcome, WriteStatus};
+use crate::store::{DocumentChange, GraphStore, WriteStatus};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction::{Incoming, Outgoing};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use super::rank::RankTable;
@@ -123,51 +123,33 @@ impl GraphView {
         self.graph.edge_indices().map(|e| self.edge_key(e))
     }
 
-    /// Bring the view up to date with one document write, from what the document held
-    /// before (`old`), what it holds now (`batch`) and what the store did (`outcome`).
-    /// Returns false when the view cannot be updated this way (it missed a write): the
-    /// caller then drops it, to be rebuilt on the next query.
-    pub fn apply(
-        &mut self,
-        store: &GraphStore,
-        old: Option<&DocumentRecord>,
-        batch: &DocumentBatch,
-        outcome: &WriteOutcome,
-    ) -> Result<bool> {
-        if outcome.status == WriteStatus::Unchanged {
-            return Ok(self.generation == outcome.generation);
+    /// Bring the view up to date with one document write from its change record alone
+    /// (no store reads). Returns false when the view cannot be updated this way (it
+    /// missed a write): the caller then drops it, to be rebuilt on the next query.
+    pub fn apply(&mut self, change: &DocumentChange) -> bool {
+        if change.status == WriteStatus::Unchanged {
+            return self.generation == change.generation;
         }
-        if self.generation + 1 != outcome.generation {
-            return Ok(false);
+        if self.generation + 1 != change.generation {
+            return false;
         }
-        for id in &outcome.removed_nodes {
+        for (s, l, t) in &change.removed_edges {
+            self.remove_edge(s, *l, t);
+        }
+        for id in &change.removed_nodes {
             if let Some(ix) = self.ids.remove(id.as_str()) {
                 self.graph.remove_node(ix);
             }
         }
-        if let Some(old) = old {
-            let kept: HashSet<(&str, EdgeLabel, &str)> = batch
-                .edges
-                .iter()
-                .map(|e| (e.source.as_str(), e.label, e.target.as_str()))
-                .collect();
-            for (s, l, t) in &old.edges {
-                // An edge the new version dropped survives when another document holds it.
-                if !kept.contains(&(s.as_str(), *l, t.as_str())) && store.edge(s, *l, t)?.is_none()
-                {
-                    self.remove_edge(s, *l, t);
-                }
-            }
+        for (id, kind) in &change.added_nodes {
+            self.ensure_node(id, *kind);
         }
-        for n in &batch.nodes {
-            self.ensure_node(&n.id, n.kind);
+        for (s, l, t) in &change.added_edges {
+            self.ensure_edge(s, *l, t);
         }
-        for e in &batch.edges {
-            self.ensure_edge(&e.source, e.label, &e.target);
-        }
-        self.generation = outcome.generation;
+        self.generation = change.generation;
         self.ranking = OnceLock::new();
-        Ok(true)
+        true
     }
 
     pub(super) fn ensure_node(&mut self, id: &str, kind: NodeKind) -> NodeIndex {

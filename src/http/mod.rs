@@ -5,7 +5,7 @@
 //! stops gracefully on Ctrl-C or SIGTERM.
 //!
 //! Errors are `{"error": {"code", "message", ...}}` with a 4xx status for anything a client
-//! sent (see [`error`]); a 500 only for a fault inside. Uploads (`POST /api/documents`)
+//! sent (see `http/error.rs`); a 500 only for a fault inside. Uploads (`POST /api/documents`)
 //! are accepted from this machine, or with the configured bearer token from anywhere.
 
 mod backup;

@@ -12,7 +12,7 @@ use super::AppState;
 use crate::error::Result;
 use crate::index::{SearchHit, SearchRequest, SearchResults};
 use crate::knowledge_graph::KnowledgeGraph;
-use crate::model::NodeKind;
+use crate::model::{Goal, NodeKind};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -148,13 +148,18 @@ pub fn search_facets(kg: &KnowledgeGraph, request: &SearchRequest) -> Result<Fac
             &mut partial,
         )?)
     };
-    let units = counts(by_unit.iter().filter_map(|h| h.unit.clone()));
+    let units = counts(
+        by_unit
+            .iter()
+            .filter_map(|h| h.goal.as_ref().map(|g| g.unit.clone()))
+            .filter(|u| !u.is_empty()),
+    );
     let years = counts(
         by_year
             .as_ref()
             .unwrap_or(&by_unit)
             .iter()
-            .filter_map(|h| h.year.map(|y| y.to_string())),
+            .filter_map(|h| h.goal.as_ref()?.year.map(|y| y.to_string())),
     );
     Ok(Facets {
         kinds,
@@ -215,7 +220,7 @@ pub struct DocumentView {
     pub title: String,
     /// The path or upload name it was read from.
     pub source: String,
-    pub layout: String,
+    pub layout: crate::model::Layout,
     pub leader: Option<String>,
     pub contact: Option<String>,
     /// Seconds since the Unix epoch.
@@ -238,17 +243,12 @@ fn document_view(kg: &KnowledgeGraph, id: &str) -> Result<Option<DocumentView>> 
     };
     let mut goals = Vec::with_capacity(d.goals.len());
     for gid in &d.goals {
-        if let Some(g) = kg.store().node(gid)? {
-            let prop = |k: &str| match g.props.get(k) {
-                Some(serde_json::Value::String(s)) => Some(s.clone()),
-                Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-                _ => None,
-            };
+        if let Some(g) = kg.store().node(gid)?.as_ref().and_then(Goal::from_node) {
             goals.push(DocumentGoal {
-                category: prop("category"),
-                number: prop("number"),
+                category: Some(g.category),
+                number: Some(g.number),
                 id: g.id,
-                name: g.name,
+                name: g.title,
             });
         }
     }

@@ -8,7 +8,9 @@
 //! - [`tokenizer`]: the word and n-gram analyses, registered on every open.
 //! - [`query`]: user text to tantivy queries, built programmatically (no query syntax).
 //! - [`snippet`]: the highlighted fragment of each hit.
+//! - [`names`]: the names nodes resolve by (substrings, closest names).
 
+pub mod names;
 pub mod query;
 pub mod schema;
 pub mod snippet;
@@ -16,11 +18,10 @@ pub mod tokenizer;
 
 use crate::error::{Error, Result};
 use crate::extract::{GoalTokens, Segmenter};
-use crate::model::{normalize_name, Node, NodeKind};
+use crate::model::{normalize_name, Goal, GoalPlace, Node, NodeKind};
 use query::Plan;
 use schema::{build_schema, Fields, Payload, SCHEMA_VERSION};
-use serde::Serialize;
-use serde_json::Value as Json;
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -33,9 +34,9 @@ use tantivy::{
     SegmentMeta, TantivyDocument, Term,
 };
 
-/// Hits returned when a request asks for none (`limit` 0).
-pub const DEFAULT_LIMIT: usize = 10;
-/// Most hits one request returns; larger limits are lowered to this.
+/// Hits a [`SearchRequest::default`] asks for (the CLI's and HTTP API's default).
+pub const DEFAULT_LIMIT: usize = crate::limits::SEARCH_LIMIT.default;
+/// Most hits one request returns; a larger limit (or 0) is an invalid parameter.
 pub const MAX_LIMIT: usize = crate::limits::SEARCH_LIMIT.max;
 /// Deepest page start accepted (`offset`); deeper is an invalid parameter.
 pub const MAX_OFFSET: usize = crate::limits::SEARCH_OFFSET.max;
@@ -45,7 +46,7 @@ pub const TITLE_REPEAT: usize = 3;
 pub const WRITER_MEMORY_BYTES: usize = 50_000_000;
 
 /// A search as the CLI and HTTP API ask for it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SearchRequest {
     pub query: String,
     /// Only these kinds (empty: all).
@@ -55,14 +56,28 @@ pub struct SearchRequest {
     pub unit: Option<String>,
     /// Only goals of this year.
     pub year: Option<u16>,
-    /// Hits to return (0: [`DEFAULT_LIMIT`]; at most [`MAX_LIMIT`]).
+    /// Hits to return: 1 to [`MAX_LIMIT`] ([`crate::limits::SEARCH_LIMIT`]).
     pub limit: usize,
     /// Hits to skip, best first (at most [`MAX_OFFSET`]).
     pub offset: usize,
 }
 
+impl Default for SearchRequest {
+    /// No query yet, no filter, the first [`DEFAULT_LIMIT`] hits.
+    fn default() -> SearchRequest {
+        SearchRequest {
+            query: String::new(),
+            kinds: Vec::new(),
+            unit: None,
+            year: None,
+            limit: DEFAULT_LIMIT,
+            offset: 0,
+        }
+    }
+}
+
 /// `{"query", "total", "hits"}`, best first.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SearchResults {
     pub query: String,
     /// Every match, not only the hits returned.
@@ -72,7 +87,7 @@ pub struct SearchResults {
 
 /// One hit: the node's id, kind and name, its score, and a snippet with the matched
 /// ranges as character offsets into `snippet`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SearchHit {
     pub id: String,
     pub kind: NodeKind,
@@ -83,14 +98,9 @@ pub struct SearchHit {
     pub highlights: Vec<[usize; 2]>,
     /// Which field the snippet is from: `title`, `content`, `benchmark`, `name`, `alias`.
     pub field: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unit: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub year: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub category: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub number: Option<String>,
+    /// On goal hits: the goal's unit, year, category and number.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub goal: Option<GoalPlace>,
 }
 
 /// The tantivy index under `DATA/text`.
@@ -223,46 +233,44 @@ impl TextIndex {
     /// `category` and `number`. The tokens are the byte ranges of the jieba words of the
     /// three texts (as [`Segmenter::cut`] gives them); ranges that do not fit their text
     /// are ignored and the text is cut again.
-    pub fn upsert_goal(&mut self, goal: &Node, tokens: &GoalTokens) -> Result<()> {
+    pub fn upsert_goal(&mut self, node: &Node, tokens: &GoalTokens) -> Result<()> {
         let f = self.fields;
-        let title = goal.name.as_str();
-        let content = goal.prop_str("content").unwrap_or("");
-        let benchmark = goal.prop_str("benchmark").unwrap_or("");
+        let goal = Goal::from_node(node).unwrap_or_default();
+        let title = node.name.as_str();
+        let content = goal.content.as_str();
+        let benchmark = goal.benchmark.as_deref().unwrap_or("");
         let mut doc = TantivyDocument::new();
-        doc.add_text(f.id, &goal.id);
-        doc.add_text(f.kind, goal.kind.as_str());
+        doc.add_text(f.id, &node.id);
+        doc.add_text(f.kind, node.kind.as_str());
         doc.add_text(f.name, title);
+        doc.add_text(f.names, title);
         if !content.is_empty() {
             doc.add_text(f.content, content);
         }
         if !benchmark.is_empty() {
             doc.add_text(f.benchmark, benchmark);
         }
-        if let Some(unit) = goal.prop_str("unit").filter(|u| !u.trim().is_empty()) {
-            doc.add_text(f.unit, unit);
-            doc.add_text(f.unit_key, normalize_name(unit));
+        if !goal.unit.trim().is_empty() {
+            doc.add_text(f.unit, &goal.unit);
+            doc.add_text(f.unit_key, normalize_name(&goal.unit));
         }
-        if let Some(year) = prop_u64(goal, "year") {
-            doc.add_u64(f.year, year);
+        if let Some(year) = goal.year {
+            doc.add_u64(f.year, u64::from(year));
         }
-        if let Some(category) = goal.prop_str("category") {
-            doc.add_text(f.category, category);
-        }
-        if let Some(number) = prop_string(goal, "number") {
-            doc.add_text(f.number, number);
-        }
-        let title_words = tokenizer::presegmented(&self.seg, title, &tokens.title);
+        doc.add_text(f.category, &goal.category);
+        doc.add_text(f.number, &goal.number);
+        let title_words = tokenizer::pretokenized(&self.seg, title, &tokens.title);
         for _ in 0..TITLE_REPEAT {
-            doc.add_text(f.words, &title_words);
+            doc.add_pre_tokenized_text(f.words, title_words.clone());
         }
-        doc.add_text(
+        doc.add_pre_tokenized_text(
             f.words,
-            tokenizer::presegmented(&self.seg, content, &tokens.content),
+            tokenizer::pretokenized(&self.seg, content, &tokens.content),
         );
         if !benchmark.is_empty() {
-            doc.add_text(
+            doc.add_pre_tokenized_text(
                 f.words,
-                tokenizer::presegmented(&self.seg, benchmark, &tokens.benchmark),
+                tokenizer::pretokenized(&self.seg, benchmark, &tokens.benchmark),
             );
         }
         let texts = std::iter::repeat_n(title, TITLE_REPEAT).chain([content, benchmark]);
@@ -289,9 +297,13 @@ impl TextIndex {
             }
         }
         for name in names {
-            let words = tokenizer::presegmented(&self.seg, name, &self.seg.cut(name));
+            // a target resolves by id only (the store records no name for it)
+            if node.kind != NodeKind::Target {
+                doc.add_text(f.names, name);
+            }
+            let words = tokenizer::pretokenized(&self.seg, name, &self.seg.cut(name));
             for _ in 0..TITLE_REPEAT {
-                doc.add_text(f.words, &words);
+                doc.add_pre_tokenized_text(f.words, words.clone());
                 for field in f.ng {
                     doc.add_text(field, name);
                 }
@@ -383,6 +395,7 @@ impl TextIndex {
     /// filters) through a ×[`query::WORD_BOOST`] whole-word clause added to the score.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let terms = query::parse(&request.query)?;
+        let limit = crate::limits::SEARCH_LIMIT.check(Some(request.limit))?;
         crate::limits::SEARCH_OFFSET.check(Some(request.offset))?;
         let unit = request.unit.as_deref().filter(|u| !u.trim().is_empty());
         let filter = query::filter_query(&self.fields, &request.kinds, unit, request.year);
@@ -394,10 +407,6 @@ impl TextIndex {
                 total: 0,
                 hits: Vec::new(),
             });
-        };
-        let limit = match request.limit {
-            0 => DEFAULT_LIMIT,
-            n => n.min(MAX_LIMIT),
         };
         let page = TopDocs::with_limit(limit).and_offset(request.offset);
         let (total, top) = match &plan {
@@ -475,13 +484,15 @@ impl TextIndex {
             snippet: snippet.text,
             highlights: snippet.highlights,
             field: snippet.field,
-            unit: text(f.unit),
-            year: doc
-                .get_first(f.year)
-                .and_then(|v| v.as_u64())
-                .and_then(|y| u16::try_from(y).ok()),
-            category: text(f.category),
-            number: text(f.number),
+            goal: (kind == NodeKind::Goal).then(|| GoalPlace {
+                unit: text(f.unit).unwrap_or_default(),
+                year: doc
+                    .get_first(f.year)
+                    .and_then(|v| v.as_u64())
+                    .and_then(|y| u16::try_from(y).ok()),
+                category: text(f.category).unwrap_or_default(),
+                number: text(f.number).unwrap_or_default(),
+            }),
         })
     }
 }
@@ -545,22 +556,6 @@ fn index_settings() -> IndexSettings {
         docstore_compression: tantivy::store::Compressor::None,
         docstore_blocksize: 4096,
         ..IndexSettings::default()
-    }
-}
-
-fn prop_u64(node: &Node, key: &str) -> Option<u64> {
-    match node.props.get(key)? {
-        Json::Number(n) => n.as_u64(),
-        Json::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-fn prop_string(node: &Node, key: &str) -> Option<String> {
-    match node.props.get(key)? {
-        Json::String(s) => Some(s.clone()),
-        Json::Number(n) => Some(n.to_string()),
-        _ => None,
     }
 }
 

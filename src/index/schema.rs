@@ -1,7 +1,7 @@
 //! The index schema, its version, and the commit payload that records both the schema
 //! version and the store generation an index is in step with.
 
-use super::tokenizer::{JIEBA_TOKENIZER, MAX_GRAM, NGRAM_TOKENIZERS};
+use super::tokenizer::{JIEBA_TOKENIZER, MAX_GRAM, NAME_TOKENIZER, NGRAM_TOKENIZERS};
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, STORED,
@@ -10,7 +10,7 @@ use tantivy::schema::{
 
 /// Bumped whenever the schema or an analysis changes: an index of another version is
 /// recreated empty on open, and the caller rebuilds it from the store.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The fields of the index.
 ///
@@ -26,9 +26,12 @@ pub const SCHEMA_VERSION: u32 = 2;
 /// | `category`, `number` | goal category and number | stored |
 /// | `words` | jieba words and word pairs of everything searchable | positions |
 /// | `ng1` … `ng4` | 1-, 2-, 3-, 4-grams of everything searchable | freqs; `ng4` with positions |
+/// | `names` | 1- to 4-grams of the names a node resolves by | positions |
 ///
 /// "Everything searchable" is a goal's title (three times over: the title boost), content
 /// and benchmark, or an entity's name and aliases (each three times over), one value each.
+/// The names a node resolves by are those the store records for it: a goal's title, an
+/// entity's name and aliases, none for a target (see [`super::names`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
     pub id: Field,
@@ -45,6 +48,7 @@ pub struct Fields {
     pub words: Field,
     /// `ng[k]`: the (k+1)-grams.
     pub ng: [Field; MAX_GRAM],
+    pub names: Field,
 }
 
 fn analysed(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
@@ -87,6 +91,7 @@ pub fn build_schema() -> (Schema, Fields) {
             let record = if k + 1 == MAX_GRAM { POSITIONS } else { FREQS };
             b.add_text_field(&format!("ng{}", k + 1), analysed(tokenizer, record))
         }),
+        names: b.add_text_field("names", analysed(NAME_TOKENIZER, POSITIONS)),
     };
     (b.build(), fields)
 }
@@ -134,8 +139,13 @@ mod tests {
     /// The fingerprint of the schema (fields, types, options, tokenizer names) written by
     /// each [`SCHEMA_VERSION`]. A change to the schema must bump the version and add a row.
     /// A version may also be bumped for a change of what is indexed with the same fields
-    /// (version 2 indexes target nodes), so two rows can share a fingerprint.
-    const FINGERPRINTS: &[(u32, u64)] = &[(1, 0x73fa_ff06_6856_02d2), (2, 0x73fa_ff06_6856_02d2)];
+    /// (version 2 indexes target nodes), so two rows can share a fingerprint. Version 3
+    /// adds the `names` field (name resolution).
+    const FINGERPRINTS: &[(u32, u64)] = &[
+        (1, 0x73fa_ff06_6856_02d2),
+        (2, 0x73fa_ff06_6856_02d2),
+        (3, 0x271c_900d_59c7_9067),
+    ];
 
     fn fingerprint_of(schema: &Schema) -> u64 {
         let json = serde_json::to_string(schema).unwrap();

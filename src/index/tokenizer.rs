@@ -1,6 +1,6 @@
 //! The two analyses the index uses, one rule each for indexing and querying:
 //!
-//! - **words**: jieba words (the extraction's own cut, passed in [`presegmented`] form so
+//! - **words**: jieba words (the extraction's own cut, passed as [`pretokenized`] text so
 //!   that no text is cut twice), folded with [`fold_char`]; tokens without a letter or digit
 //!   (punctuation, spaces) are dropped but keep their position, so a phrase never matches
 //!   across punctuation. Each pair of adjacent words is also a token ([`shingle`]), at the
@@ -17,7 +17,7 @@
 use crate::extract::Segmenter;
 use crate::model::normalize_char;
 use std::sync::Arc;
-use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
+use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer, Token, TokenStream, Tokenizer};
 use tantivy::Index;
 
 /// Name of the jieba word tokenizer in every plangraph index.
@@ -31,6 +31,8 @@ pub const NGRAM_TOKENIZERS: [(&str, usize, usize); MAX_GRAM] = [
     ("plangraph_ngram3", 3, 3),
     ("plangraph_ngram4", 4, 4),
 ];
+/// Name of the tokenizer of the `names` field: every 1- to 4-gram in one field.
+pub const NAME_TOKENIZER: &str = "plangraph_names";
 /// Between the two words of a word-pair token.
 const SHINGLE_JOINER: char = '\u{1F}';
 
@@ -77,17 +79,13 @@ pub fn register_tokenizers(index: &Index, seg: &Arc<Segmenter>) {
     for (name, min, max) in NGRAM_TOKENIZERS {
         manager.register(name, NgramTokenizer::new(min, max));
     }
+    manager.register(NAME_TOKENIZER, NgramTokenizer::new(1, MAX_GRAM));
 }
 
 /// A text analyzer for n-grams of `min..=max` characters (tests and tools).
 pub fn ngram_analyzer(min: usize, max: usize) -> TextAnalyzer {
     TextAnalyzer::from(NgramTokenizer::new(min, max))
 }
-
-/// Marks a text as already segmented: it starts with this character and its words are
-/// separated by it ([`presegmented`]). The jieba tokenizer splits such a text instead of
-/// cutting it, so the extraction's cut is reused and no text is segmented twice.
-pub const PRESEGMENTED: char = '\u{1E}';
 
 /// Whether `ranges` are the byte ranges of consecutive, non-empty pieces of `text`.
 fn ranges_fit(text: &str, ranges: &[(usize, usize)]) -> bool {
@@ -105,10 +103,11 @@ fn ranges_fit(text: &str, ranges: &[(usize, usize)]) -> bool {
             .is_some()
 }
 
-/// `text` segmented at `ranges` (byte ranges of its jieba words, as [`Segmenter::cut`]
-/// returns them), for the words field. Ranges that do not fit the text (out of bounds,
-/// off a character boundary, overlapping) are not trusted: the text is cut again.
-pub fn presegmented(seg: &Segmenter, text: &str, ranges: &[(usize, usize)]) -> String {
+/// `text` with its word tokens, for the words field: the extraction's cut (`ranges`, byte
+/// ranges of its jieba words as [`Segmenter::cut`] returns them) reaches tantivy as it is,
+/// so no text is segmented twice. Ranges that do not fit the text (out of bounds, off a
+/// character boundary, overlapping) are not trusted: the text is cut again.
+pub fn pretokenized(seg: &Segmenter, text: &str, ranges: &[(usize, usize)]) -> PreTokenizedString {
     let recut;
     let ranges = if ranges_fit(text, ranges) {
         ranges
@@ -116,15 +115,10 @@ pub fn presegmented(seg: &Segmenter, text: &str, ranges: &[(usize, usize)]) -> S
         recut = seg.cut(text);
         &recut[..]
     };
-    let mut out = String::with_capacity(text.len() + ranges.len() + 1);
-    for &(s, e) in ranges {
-        out.push(PRESEGMENTED);
-        out.extend(text[s..e].chars().filter(|&c| c != PRESEGMENTED));
+    PreTokenizedString {
+        text: text.to_string(),
+        tokens: word_tokens(ranges.iter().map(|&(s, e)| (s, e, &text[s..e]))),
     }
-    if out.is_empty() {
-        out.push(PRESEGMENTED);
-    }
-    out
 }
 
 /// Word tokens of pieces `(byte start, byte end, text)` in order: each piece with a
@@ -160,20 +154,9 @@ fn word_tokens<'a>(pieces: impl Iterator<Item = (usize, usize, &'a str)>) -> Vec
     tokens
 }
 
-/// The word tokens of `text`: split if [`presegmented`], else cut with jieba.
+/// The word tokens of `text`, cut with jieba.
 pub fn words_of(seg: &Segmenter, text: &str) -> Vec<Token> {
-    match text.strip_prefix(PRESEGMENTED) {
-        Some(rest) => {
-            let base = PRESEGMENTED.len_utf8();
-            let mut offset = base;
-            word_tokens(rest.split(PRESEGMENTED).map(|piece| {
-                let start = offset;
-                offset += piece.len() + base;
-                (start, start + piece.len(), piece)
-            }))
-        }
-        None => word_tokens(seg.cut(text).into_iter().map(|(s, e)| (s, e, &text[s..e]))),
-    }
+    word_tokens(seg.cut(text).into_iter().map(|(s, e)| (s, e, &text[s..e])))
 }
 
 /// Jieba words of a text, the same cut as extraction.
@@ -374,13 +357,13 @@ mod tests {
     fn words_keep_positions_and_drop_punctuation() {
         let seg = Segmenter::shared();
         let text = "强化科技战略规划，高水平编制";
-        let pre = presegmented(&seg, text, &seg.cut(text));
-        assert!(pre.starts_with(PRESEGMENTED));
-        let tokens = words_of(&seg, &pre);
+        let pre = pretokenized(&seg, text, &seg.cut(text));
+        assert_eq!(pre.text, text);
+        let tokens = &pre.tokens;
         assert!(tokens.iter().all(|t| t.text != "，"));
         let words: Vec<&Token> = tokens.iter().filter(|t| t.position_length == 1).collect();
         assert!(words.windows(2).all(|w| w[0].position < w[1].position));
-        assert_eq!(&pre[words[0].offset_from..words[0].offset_to], "强化");
+        assert_eq!(&text[words[0].offset_from..words[0].offset_to], "强化");
         // pairs of adjacent words, never across the comma
         let pairs: Vec<&str> = tokens
             .iter()
@@ -390,16 +373,18 @@ mod tests {
         assert_eq!(pairs[0], shingle("强化", "科技"));
         assert!(pairs.iter().all(|p| !p.contains('，')));
         assert_eq!(pairs.len(), words.len() - 2);
-        // the same tokens as cutting the plain text (positions and texts)
+        // the same tokens as the registered tokenizer makes of the plain text
         let plain = words_of(&seg, text);
-        let key = |ts: &[Token]| -> Vec<(usize, String)> {
-            ts.iter().map(|t| (t.position, t.text.clone())).collect()
+        let key = |ts: &[Token]| -> Vec<(usize, usize, usize, String)> {
+            ts.iter()
+                .map(|t| (t.position, t.offset_from, t.offset_to, t.text.clone()))
+                .collect()
         };
-        assert_eq!(key(&plain), key(&tokens));
+        assert_eq!(key(&plain), key(tokens));
         // bad ranges are not trusted
-        assert_eq!(presegmented(&seg, text, &[(0, 1)]), pre);
-        assert_eq!(presegmented(&seg, text, &[]), pre);
-        assert!(words_of(&seg, &presegmented(&seg, "", &[])).is_empty());
+        assert_eq!(pretokenized(&seg, text, &[(0, 1)]), pre);
+        assert_eq!(pretokenized(&seg, text, &[]), pre);
+        assert!(pretokenized(&seg, "", &[]).tokens.is_empty());
     }
 
     #[test]

@@ -115,8 +115,9 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<String> {
         .map(|text| text.into_owned())
 }
 
-/// True when at least 90% of the non-ASCII characters are common Chinese characters or
-/// Chinese punctuation and full-width forms.
+/// True when at least 90% of the non-ASCII characters are common Chinese characters (the
+/// basic CJK block only: stricter than [`crate::model::is_han`] on purpose) or Chinese
+/// punctuation and full-width forms.
 fn mostly_chinese(text: &str) -> bool {
     let (mut non_ascii, mut chinese) = (0usize, 0usize);
     for c in text.chars().filter(|c| !c.is_ascii()) {

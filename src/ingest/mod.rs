@@ -33,25 +33,7 @@ pub const MAX_GOALS: usize = 10_000;
 /// File name endings plangraph reads.
 pub const SUPPORTED_EXTENSIONS: [&str; 3] = ["txt", "md", "docx"];
 
-/// Which layout a document was read with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Layout {
-    /// 业务目标 table (the seed): 类别 / 序号 / 目标名称 / 目标内容.
-    GoalTable,
-    /// 工作要点 outline: 一、 sections, （一） sub-sections, 1. items.
-    Outline,
-}
-
-impl Layout {
-    /// The name stored and shown (`goal_table`, `outline`), as serde writes it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Layout::GoalTable => "goal_table",
-            Layout::Outline => "outline",
-        }
-    }
-}
+pub use crate::model::Layout;
 
 /// One document as read from a file, before extraction.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -77,11 +59,8 @@ impl ParsedDocument {
         crate::model::document_id(&self.unit, self.year, &self.title)
     }
 
-    /// The goals as graph nodes (kind `goal`): `name` is the title; `props` hold `unit`,
-    /// `year`, `category`, `subcategory` (when there is one), `number`, `content`,
-    /// `benchmark` (when there is one), `document` (id) and `document_title`.
-    pub fn goal_nodes(&self) -> Vec<crate::model::Node> {
-        use serde_json::json;
+    /// The goals as typed records, in document order.
+    pub fn goals(&self) -> Vec<crate::model::Goal> {
         let doc_id = self.id();
         // A number written twice under one heading still gives each goal its own id (the
         // second `2` of 类别 A is `2#2`); goals numbered once keep the plain id.
@@ -98,28 +77,26 @@ impl ParsedDocument {
                 } else {
                     format!("{}#{n}", g.number)
                 };
-                let mut props = crate::model::Props::new();
-                props.insert("unit".into(), json!(self.unit));
-                props.insert("year".into(), json!(self.year));
-                props.insert("category".into(), json!(g.category));
-                if !g.subcategory.is_empty() {
-                    props.insert("subcategory".into(), json!(g.subcategory));
-                }
-                props.insert("number".into(), json!(g.number));
-                props.insert("content".into(), json!(g.content));
-                if let Some(b) = &g.benchmark {
-                    props.insert("benchmark".into(), json!(b));
-                }
-                props.insert("document".into(), json!(doc_id));
-                props.insert("document_title".into(), json!(self.title));
-                crate::model::Node {
+                crate::model::Goal {
                     id: crate::model::goal_id(&doc_id, &g.category, &g.subcategory, &number),
-                    kind: crate::model::NodeKind::Goal,
-                    name: g.title.clone(),
-                    props,
+                    title: g.title.clone(),
+                    unit: self.unit.clone(),
+                    year: Some(self.year),
+                    category: g.category.clone(),
+                    subcategory: g.subcategory.clone(),
+                    number: g.number.clone(),
+                    content: g.content.clone(),
+                    benchmark: g.benchmark.clone(),
+                    document: Some(doc_id.clone()),
+                    document_title: Some(self.title.clone()),
                 }
             })
             .collect()
+    }
+
+    /// The goals as graph nodes (kind `goal`; see [`crate::model::Goal::to_node`]).
+    pub fn goal_nodes(&self) -> Vec<crate::model::Node> {
+        self.goals().iter().map(|g| g.to_node()).collect()
     }
 }
 

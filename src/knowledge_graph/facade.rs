@@ -4,6 +4,7 @@ use crate::error::{Error, Result};
 use crate::extract::{Extractor, Segmenter};
 use crate::graph::{CoDependence, GraphView, HopFilter, PathResult, Ranking, Subgraph, Trace};
 use crate::index::TextIndex;
+use crate::limits;
 use crate::model::{EdgeLabel, NodeKind};
 use crate::store::{GraphStore, Stats};
 use std::io::Write;
@@ -13,6 +14,9 @@ use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use super::results::{DocumentList, DocumentSummary, NeighborsRequest, NodeView};
 
 /// The knowledge graph: store, text index and extractor behind one API.
+///
+/// Every query checks its `limit`, `offset` and `depth` against [`crate::limits`], so the
+/// CLI and the HTTP API refuse the same values with the same message.
 ///
 /// ```no_run
 /// use plangraph::knowledge_graph::KnowledgeGraph;
@@ -87,11 +91,15 @@ impl KnowledgeGraph {
     /// # let kg = plangraph::knowledge_graph::KnowledgeGraph::temporary()?;
     /// let trace = kg.trace("中科院", None)?;
     /// for g in &trace.goals {
-    ///     println!("{} {} {}: {} ({})", g.unit, g.year.unwrap_or(0), g.number, g.name, g.evidence);
+    ///     let (goal, place) = (&g.goal, &g.goal.place);
+    ///     println!("{} {} {}: {} ({})", place.unit, place.year.unwrap_or(0), place.number, goal.name, g.evidence);
     /// }
     /// # Ok::<(), plangraph::Error>(())
     /// ```
     pub fn trace(&self, name_or_id: &str, limit: Option<usize>) -> Result<Trace> {
+        let limit = limit
+            .map(|l| limits::TRACE_LIMIT.check(Some(l)))
+            .transpose()?;
         let entity = self.resolve(name_or_id)?;
         self.with_graph(|v| v.trace(&self.store, entity, limit))
     }
@@ -112,8 +120,8 @@ impl KnowledgeGraph {
     /// # Ok::<(), plangraph::Error>(())
     /// ```
     pub fn neighbors(&self, name_or_id: &str, request: &NeighborsRequest) -> Result<Subgraph> {
-        crate::limits::NEIGHBORS_DEPTH.check(Some(request.depth))?;
-        crate::limits::NEIGHBORS_LIMIT.check(Some(request.limit))?;
+        limits::NEIGHBORS_DEPTH.check(Some(request.depth))?;
+        limits::NEIGHBORS_LIMIT.check(Some(request.limit))?;
         let center = self.resolve(name_or_id)?;
         let filter = HopFilter {
             labels: &request.labels,
@@ -147,6 +155,7 @@ impl KnowledgeGraph {
     /// # Ok::<(), plangraph::Error>(())
     /// ```
     pub fn rank(&self, kind: Option<NodeKind>, limit: usize) -> Result<Ranking> {
+        let limit = limits::RANK_LIMIT.check(Some(limit))?;
         if kind.is_some_and(|k| !k.is_entity()) {
             return Err(Error::InvalidParam {
                 param: "kind",
@@ -166,7 +175,7 @@ impl KnowledgeGraph {
     /// ```no_run
     /// # let kg = plangraph::knowledge_graph::KnowledgeGraph::temporary()?;
     /// let c = kg.co_dependent("强化科技人才引进培养", &[], 20)?;
-    /// for g in &c.goals { println!("{} shares {}", g.name, g.shared.len()); }
+    /// for g in &c.goals { println!("{} shares {}", g.goal.name, g.shared.len()); }
     /// # Ok::<(), plangraph::Error>(())
     /// ```
     pub fn co_dependent(
@@ -175,6 +184,7 @@ impl KnowledgeGraph {
         kinds: &[NodeKind],
         limit: usize,
     ) -> Result<CoDependence> {
+        let limit = limits::CO_DEPENDENT_LIMIT.check(Some(limit))?;
         let goal = self.resolve(goal)?;
         self.with_graph(|v| v.co_dependent(&self.store, goal, kinds, limit))
     }
@@ -189,6 +199,8 @@ impl KnowledgeGraph {
 
     /// The stored documents in id order, `limit` of them after skipping `offset`.
     pub fn documents(&self, offset: usize, limit: usize) -> Result<DocumentList> {
+        let limit = limits::DOCUMENTS_LIMIT.check(Some(limit))?;
+        let offset = limits::DOCUMENTS_OFFSET.check(Some(offset))?;
         let mut documents = Vec::new();
         for r in self.store.documents().skip(offset).take(limit) {
             let d = r?;

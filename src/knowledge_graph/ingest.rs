@@ -6,8 +6,10 @@ use crate::extract::{GoalTokens, EXTRACTOR_VERSION};
 use crate::index::TextIndex;
 use crate::ingest;
 use crate::model;
-use crate::pipeline::{self, DocumentOutcome, IngestReport, Progress};
-use crate::store::{DocumentBatch, DocumentRecord, WriteOutcome, WriteStatus};
+use crate::model::NodeKind;
+use crate::pipeline::{self, DocumentOutcome, IngestReport, OutcomeStatus, Progress};
+use crate::store::{DocumentBatch, DocumentChange, Prior, WriteStatus};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::KnowledgeGraph;
@@ -94,21 +96,20 @@ impl KnowledgeGraph {
         let hash = format!("{:016x}", model::stable_hash(bytes));
         let mut outcome = DocumentOutcome {
             file: path.display().to_string(),
-            status: String::new(),
+            status: OutcomeStatus::Unchanged,
             document: Some(doc_id.clone()),
             unit: Some(parsed.unit.clone()),
             year: Some(parsed.year),
             title: Some(parsed.title.clone()),
             goals: Some(parsed.goals.len()),
             error: None,
+            indexed: 0,
         };
 
-        let old = self.store.document(&doc_id)?;
-        if let Some(old) = &old {
-            if old.content_hash == hash && old.extractor_version == EXTRACTOR_VERSION {
-                outcome.status = "unchanged".into();
-                return Ok((outcome, self.store.generation()?));
-            }
+        let prior = self.store.prior(&doc_id)?;
+        if prior.is_unchanged(&hash, EXTRACTOR_VERSION) {
+            outcome.status = OutcomeStatus::Unchanged;
+            return Ok((outcome, self.store.generation()?));
         }
 
         let (batch, tokens) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -118,43 +119,81 @@ impl KnowledgeGraph {
             path: path.to_path_buf(),
             source: ingest::IngestError::Internal(pipeline::panic_message(&panic)),
         })?;
-        let written = self.write_batch(old.as_ref(), &batch)?;
-        outcome.status = match written.status {
-            WriteStatus::Inserted => "inserted",
-            WriteStatus::Replaced => "replaced",
-            WriteStatus::Unchanged => "unchanged",
+        let change = self.write_batch(prior, &batch)?;
+        outcome.status = match change.status {
+            WriteStatus::Inserted => OutcomeStatus::Inserted,
+            WriteStatus::Replaced => OutcomeStatus::Replaced,
+            WriteStatus::Unchanged => OutcomeStatus::Unchanged,
+        };
+        if change.status != WriteStatus::Unchanged {
+            outcome.indexed = self.apply_to_index(index, &change, &batch, &tokens)?;
         }
-        .into();
-        if written.status != WriteStatus::Unchanged {
-            let seg = self.extractor.segmenter().clone();
-            for id in &written.removed_nodes {
-                index.delete(id)?;
-            }
-            let tokens: std::collections::HashMap<&str, &GoalTokens> =
-                tokens.iter().map(|(id, t)| (id.as_str(), t)).collect();
-            for node in &batch.nodes {
-                let t = tokens.get(node.id.as_str()).copied();
-                self.index_node(index, node, t, &seg)?;
+        Ok((outcome, change.generation))
+    }
+
+    /// Bring the text index along with one write, from its change record: removed nodes
+    /// leave it; goals and targets are indexed when new or rewritten, other nodes when new
+    /// or when their name, aliases or kind changed. Returns how many nodes were indexed.
+    fn apply_to_index(
+        &self,
+        index: &mut TextIndex,
+        change: &DocumentChange,
+        batch: &DocumentBatch,
+        tokens: &[(String, GoalTokens)],
+    ) -> Result<usize> {
+        let seg = self.extractor.segmenter().clone();
+        for id in &change.removed_nodes {
+            index.delete(id)?;
+        }
+        let added: HashSet<&str> = change
+            .added_nodes
+            .iter()
+            .map(|(id, _)| id.as_str())
+            .collect();
+        let updated: HashSet<&str> = change.updated_nodes.iter().map(String::as_str).collect();
+        let renamed: HashSet<&str> = change.renamed_nodes.iter().map(String::as_str).collect();
+        let names = change.names_changed();
+        let tokens: HashMap<&str, &GoalTokens> =
+            tokens.iter().map(|(id, t)| (id.as_str(), t)).collect();
+        let mut indexed = 0;
+        for node in &batch.nodes {
+            let id = node.id.as_str();
+            let stale = added.contains(id)
+                || match node.kind {
+                    NodeKind::Goal | NodeKind::Target => updated.contains(id),
+                    _ => renamed.contains(id) || names.contains(id),
+                };
+            if stale {
+                self.index_node(index, node, tokens.get(id).copied(), &seg)?;
+                indexed += 1;
             }
         }
-        Ok((outcome, written.generation))
+        // A node this version no longer mentions keeps its place through other documents,
+        // but the names the old version gave it are gone.
+        let in_batch: HashSet<&str> = batch.nodes.iter().map(|n| n.id.as_str()).collect();
+        let removed: HashSet<&str> = change.removed_nodes.iter().map(String::as_str).collect();
+        for id in names {
+            if !in_batch.contains(id) && !removed.contains(id) {
+                if let Some(node) = self.store.node(id)? {
+                    self.index_node(index, &node, None, &seg)?;
+                    indexed += 1;
+                }
+            }
+        }
+        Ok(indexed)
     }
 
     /// Write one document's batch to the store and bring the graph view along, under the
     /// view's write lock so no query sees the store and the view disagree.
-    fn write_batch(
-        &self,
-        old: Option<&DocumentRecord>,
-        batch: &DocumentBatch,
-    ) -> Result<WriteOutcome> {
+    fn write_batch(&self, prior: Prior, batch: &DocumentBatch) -> Result<DocumentChange> {
         let mut graph = self.write_graph();
-        let written = self.store.write_document(batch)?;
+        let change = self.store.write_after(batch, prior)?;
         if let Some(view) = graph.as_mut() {
-            if !matches!(view.apply(&self.store, old, batch, &written), Ok(true)) {
-                // Missed a write, or could not read the store: rebuild on the next query.
+            if !view.apply(&change) {
+                // Missed a write: rebuild on the next query.
                 *graph = None;
             }
         }
-        Ok(written)
+        Ok(change)
     }
 }

@@ -5,11 +5,12 @@
 
 mod facade;
 mod ingest;
+pub mod owner;
 mod resolve;
 mod results;
 mod text;
 mod view_cache;
 
-pub use crate::pipeline::{DocumentOutcome, IngestReport, Progress};
+pub use crate::pipeline::{DocumentOutcome, IngestReport, OutcomeStatus, Progress};
 pub use facade::{KnowledgeGraph, GRAPH_SNAPSHOT};
 pub use results::{DocumentList, DocumentSummary, NeighborsRequest, NodeView};

@@ -7,6 +7,9 @@ use serde_json::Value;
 
 use super::KnowledgeGraph;
 
+/// Closest known names an unknown name is answered with.
+const SUGGESTIONS: usize = 5;
+
 impl KnowledgeGraph {
     /// Find a node by id, name, alias, then by name prefix or substring. A name may be
     /// qualified by its kind (`place:高新区`) to choose between nodes of the same name.
@@ -40,7 +43,6 @@ impl KnowledgeGraph {
             },
             _ => (None, q),
         };
-        let of_kind = |id: &String| kind.is_none_or(|k| id.starts_with(&format!("{k}:")));
         let norm = model::normalize_name(q);
         if norm.is_empty() {
             // Punctuation only: no node has that name.
@@ -61,19 +63,17 @@ impl KnowledgeGraph {
         if let Some(n) = self.pick(q, kind, &unique(prefixed))? {
             return Ok(n);
         }
-        let mut containing = Vec::new();
-        for r in self.store.names_with_prefix("") {
-            let (name, id) = r?;
-            if name.contains(&norm) && of_kind(&id) {
-                containing.push(id);
-            }
-        }
-        if let Some(n) = self.pick(q, kind, &unique(containing))? {
+        // Names holding it, then the closest names: both asked of the text index's name
+        // n-grams, not of every name in the store.
+        let index = self.read_index();
+        let containing = index.names_containing(&norm, kind)?;
+        let containing = unique(containing.into_iter().map(|(_, id)| id).collect());
+        if let Some(n) = self.pick(q, kind, &containing)? {
             return Ok(n);
         }
         Err(Error::NotFound {
             name: name_or_id.trim().to_string(),
-            suggestions: self.suggest(&norm)?,
+            suggestions: index.closest_names(&norm, SUGGESTIONS)?,
         })
     }
 
@@ -110,30 +110,6 @@ impl KnowledgeGraph {
                 })
             }
         }
-    }
-
-    /// Known names closest to `norm`: sharing the most character pairs and characters,
-    /// shortest first.
-    fn suggest(&self, norm: &str) -> Result<Vec<String>> {
-        let want: Vec<char> = norm.chars().collect();
-        let pairs: Vec<[char; 2]> = want.windows(2).map(|w| [w[0], w[1]]).collect();
-        let mut scored: Vec<(usize, usize, String)> = Vec::new();
-        for r in self.store.names_with_prefix("") {
-            let (name, _) = r?;
-            let shared = want.iter().filter(|c| name.contains(**c)).count();
-            if shared * 2 < want.len().max(1) {
-                continue;
-            }
-            let chars: Vec<char> = name.chars().collect();
-            let shared_pairs = pairs
-                .iter()
-                .filter(|p| chars.windows(2).any(|w| w == p.as_slice()))
-                .count();
-            scored.push((shared_pairs * 2 + shared, chars.len(), name));
-        }
-        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-        scored.dedup_by(|a, b| a.2 == b.2);
-        Ok(scored.into_iter().take(5).map(|s| s.2).collect())
     }
 }
 

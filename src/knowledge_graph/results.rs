@@ -1,17 +1,17 @@
 //! The facade's own result and request types (the graph's are in [`crate::graph`]).
 
 use crate::model::{Edge, EdgeLabel, Node, NodeKind};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A node with its edges (`show`).
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NodeView {
     pub node: Node,
     pub edges: Vec<Edge>,
 }
 
 /// One stored document, without what it holds.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DocumentSummary {
     pub id: String,
     pub unit: String,
@@ -21,13 +21,13 @@ pub struct DocumentSummary {
     pub goals: usize,
     /// The path or upload name it was read from.
     pub source: String,
-    pub layout: String,
+    pub layout: crate::model::Layout,
     /// Seconds since the Unix epoch.
     pub ingested_at: u64,
 }
 
 /// A page of the stored documents.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DocumentList {
     pub total: usize,
     pub documents: Vec<DocumentSummary>,

@@ -22,11 +22,11 @@ pub fn build_batch(
     let mut aliases = Vec::new();
     let mut tokens = Vec::new();
     let mut goal_ids = Vec::new();
-    for goal in doc.goal_nodes() {
+    for goal in doc.goals() {
         let id = goal.id.clone();
-        let found = extractor.extract_goal(doc_id, &goal);
+        let found = extractor.extract(doc_id, &goal);
         edges.push(Edge::new(&unit.id, EdgeLabel::HasGoal, &id));
-        nodes.push(goal);
+        nodes.push(goal.to_node());
         nodes.extend(found.nodes);
         edges.extend(found.edges);
         aliases.extend(found.aliases.into_iter().map(|a| (a.name, a.node_id)));
@@ -41,7 +41,7 @@ pub fn build_batch(
         content_hash: hash.to_string(),
         source: path.display().to_string(),
         bytes: size as u64,
-        layout: doc.layout.name().to_string(),
+        layout: doc.layout,
         leader: doc.leader.clone(),
         contact: doc.contact.clone(),
         phone: doc.phone.clone(),

@@ -8,5 +8,7 @@ mod report;
 mod walk;
 
 pub use batch::build_batch;
-pub use report::{error_reason, failed, panic_message, DocumentOutcome, IngestReport, Progress};
+pub use report::{
+    error_reason, failed, panic_message, DocumentOutcome, IngestReport, OutcomeStatus, Progress,
+};
 pub use walk::files_to_ingest;

@@ -1,15 +1,46 @@
 //! What an ingest reports: per file, and for the whole batch.
 
 use crate::error::Error;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 
+/// What an ingest did with one file. Serialised lowercase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum OutcomeStatus {
+    /// A document not stored before.
+    Inserted,
+    /// A stored document written again with other content.
+    Replaced,
+    /// The same content as stored: nothing written.
+    Unchanged,
+    /// The file could not be read or ingested (`error` says why).
+    Failed,
+}
+
+impl OutcomeStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutcomeStatus::Inserted => "inserted",
+            OutcomeStatus::Replaced => "replaced",
+            OutcomeStatus::Unchanged => "unchanged",
+            OutcomeStatus::Failed => "failed",
+        }
+    }
+}
+
+impl std::fmt::Display for OutcomeStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// What happened to one file of an ingest.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DocumentOutcome {
     pub file: String,
     /// `inserted`, `replaced`, `unchanged` or `failed`.
-    pub status: String,
+    pub status: OutcomeStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -22,10 +53,14 @@ pub struct DocumentOutcome {
     pub goals: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// How many nodes this write put into the text index (new ones, and those whose
+    /// indexed text changed). Not part of the JSON output.
+    #[serde(skip)]
+    pub indexed: usize,
 }
 
 /// The summary of an ingest of many files.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct IngestReport {
     pub ingested: usize,
     pub unchanged: usize,
@@ -43,10 +78,10 @@ pub enum Progress<'a> {
 
 impl IngestReport {
     pub fn push(&mut self, o: DocumentOutcome) {
-        match o.status.as_str() {
-            "failed" => self.failed += 1,
-            "unchanged" => self.unchanged += 1,
-            _ => self.ingested += 1,
+        match o.status {
+            OutcomeStatus::Failed => self.failed += 1,
+            OutcomeStatus::Unchanged => self.unchanged += 1,
+            OutcomeStatus::Inserted | OutcomeStatus::Replaced => self.ingested += 1,
         }
         self.files.push(o);
     }
@@ -56,13 +91,14 @@ impl IngestReport {
 pub fn failed(path: &Path, reason: &str) -> DocumentOutcome {
     DocumentOutcome {
         file: path.display().to_string(),
-        status: "failed".into(),
+        status: OutcomeStatus::Failed,
         document: None,
         unit: None,
         year: None,
         title: None,
         goals: None,
         error: Some(reason.to_string()),
+        indexed: 0,
     }
 }
 

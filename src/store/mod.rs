@@ -17,17 +17,18 @@
 //! document releases what its old version held; an item no document holds any more is
 //! deleted, so nothing is orphaned and items shared with other documents survive.
 
+mod change;
 mod keys;
 mod load;
+mod verify;
 
+pub use change::{DocumentChange, Prior, WriteOutcome, WriteStatus};
 pub use load::{BulkLoad, LoadCounts};
 
 use crate::error::{Error, Result};
 use crate::model::{normalize_name, Edge, EdgeLabel, Node, NodeKind, Props};
 use serde::{Deserialize, Serialize};
-use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
-use sled::Transactional;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -57,7 +58,7 @@ pub struct DocumentRecord {
     /// The path (or upload name) it was read from.
     pub source: String,
     pub bytes: u64,
-    pub layout: String,
+    pub layout: crate::model::Layout,
     pub leader: Option<String>,
     pub contact: Option<String>,
     pub phone: Option<String>,
@@ -89,33 +90,39 @@ pub struct DocumentBatch {
     pub aliases: Vec<(String, String)>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum WriteStatus {
-    /// A document not seen before.
-    Inserted,
-    /// A stored document of the same identity, with other content.
-    Replaced,
-    /// Same identity, same bytes, same extractor: nothing written.
-    Unchanged,
-}
-
-/// What a document write did.
-#[derive(Debug, Clone)]
-pub struct WriteOutcome {
-    pub status: WriteStatus,
-    /// Nodes whose last holder was this document's old version: deleted from the store.
-    pub removed_nodes: Vec<String>,
-    /// The store generation after the write.
-    pub generation: u64,
-}
-
-/// Counts for `stats`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+/// Counts for `stats`. Serialised with the kinds and labels as names, sorted by name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Stats {
-    pub nodes: BTreeMap<String, u64>,
-    pub edges: BTreeMap<String, u64>,
+    #[serde(serialize_with = "counts_by_name")]
+    #[schema(value_type = BTreeMap<String, u64>)]
+    pub nodes: BTreeMap<NodeKind, u64>,
+    #[serde(serialize_with = "counts_by_name")]
+    #[schema(value_type = BTreeMap<String, u64>)]
+    pub edges: BTreeMap<EdgeLabel, u64>,
     pub documents: u64,
+}
+
+impl Stats {
+    /// Node counts by kind name, sorted by name (as JSON shows them).
+    pub fn nodes_by_name(&self) -> BTreeMap<String, u64> {
+        by_name(&self.nodes)
+    }
+
+    /// Edge counts by label name, sorted by name (as JSON shows them).
+    pub fn edges_by_name(&self) -> BTreeMap<String, u64> {
+        by_name(&self.edges)
+    }
+}
+
+fn by_name<K: std::fmt::Display>(counts: &BTreeMap<K, u64>) -> BTreeMap<String, u64> {
+    counts.iter().map(|(k, n)| (k.to_string(), *n)).collect()
+}
+
+fn counts_by_name<K: std::fmt::Display, S: serde::Serializer>(
+    counts: &BTreeMap<K, u64>,
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    serializer.collect_map(by_name(counts))
 }
 
 /// The graph store. Cheap to share behind an `Arc`; writes are serialised internally.
@@ -213,225 +220,6 @@ impl GraphStore {
     /// Where the store lives (`None` for a temporary store).
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
-    }
-
-    /// Write one document atomically: after a crash at any instant it is wholly present
-    /// (new version) or wholly absent (old version kept).
-    ///
-    /// Why this is atomic: all trees are written in one sled transaction. sled commits a
-    /// transaction's writes as one log batch sealed by a batch manifest, and recovery stops
-    /// at a torn batch, so a partly written document is never read back.
-    pub fn write_document(&self, batch: &DocumentBatch) -> Result<WriteOutcome> {
-        let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
-        let DocumentBatch {
-            record,
-            nodes,
-            edges,
-            aliases,
-        } = batch;
-
-        let old = self.document(&record.id)?;
-        if let Some(old) = &old {
-            if old.content_hash == record.content_hash
-                && old.extractor_version == record.extractor_version
-            {
-                return Ok(WriteOutcome {
-                    status: WriteStatus::Unchanged,
-                    removed_nodes: Vec::new(),
-                    generation: self.generation()?,
-                });
-            }
-        }
-
-        // What the new version holds, deduplicated.
-        let mut node_map: BTreeMap<&str, &Node> = BTreeMap::new();
-        for n in nodes {
-            node_map.insert(&n.id, n);
-        }
-        let mut edge_map: BTreeMap<EdgeKey, &Props> = BTreeMap::new();
-        for e in edges {
-            for end in [&e.source, &e.target] {
-                if !node_map.contains_key(end.as_str()) {
-                    return Err(Error::Corrupt {
-                        tree: T_OUT,
-                        reason: format!("edge endpoint {end} is not among the document's nodes"),
-                    });
-                }
-            }
-            edge_map
-                .entry((e.source.clone(), e.label, e.target.clone()))
-                .or_insert(&e.props);
-        }
-        let mut name_set: BTreeSet<(String, String)> = BTreeSet::new();
-        for n in node_map.values() {
-            if n.kind != NodeKind::Target {
-                name_set.insert((normalize_name(&n.name), n.id.clone()));
-            }
-        }
-        for (alias, id) in aliases {
-            if node_map.contains_key(id.as_str()) {
-                let a = normalize_name(alias);
-                if !a.is_empty() {
-                    name_set.insert((a, id.clone()));
-                }
-            }
-        }
-        let mut record = record.clone();
-        record.nodes = node_map.keys().map(|k| k.to_string()).collect();
-        record.edges = edge_map.keys().cloned().collect();
-        record.names = name_set.iter().cloned().collect();
-
-        let (old_nodes, old_edges, old_names): (BTreeSet<_>, BTreeSet<_>, BTreeSet<_>) = match &old
-        {
-            Some(o) => (
-                o.nodes.iter().cloned().collect(),
-                o.edges.iter().cloned().collect(),
-                o.names.iter().cloned().collect(),
-            ),
-            None => Default::default(),
-        };
-        let new_nodes: BTreeSet<String> = node_map.keys().map(|k| k.to_string()).collect();
-        let new_edges: BTreeSet<_> = edge_map.keys().cloned().collect();
-
-        let status = if old.is_some() {
-            WriteStatus::Replaced
-        } else {
-            WriteStatus::Inserted
-        };
-
-        let encoded_nodes: Vec<(&Node, Vec<u8>)> = node_map
-            .values()
-            .map(|n| Ok((*n, serde_json::to_vec(n)?)))
-            .collect::<Result<_>>()?;
-        let encoded_edges: Vec<(&EdgeKey, Vec<u8>)> = edge_map
-            .iter()
-            .map(|(k, p)| Ok((k, serde_json::to_vec(p)?)))
-            .collect::<Result<_>>()?;
-        let encoded_record = serde_json::to_vec(&record)?;
-
-        let trees = [
-            &self.meta,
-            &self.nodes,
-            &self.out,
-            &self.inn,
-            &self.names,
-            &self.docs,
-            &self.refs,
-            &self.node_names,
-        ];
-        let result = trees.as_slice().transaction(|t| {
-            let (meta, nodes, out, inn, names, docs, refs, node_names) =
-                (&t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &t[6], &t[7]);
-            let mut removed_nodes = Vec::new();
-            // Counter changes are summed and written once per kind or label: sled inserts
-            // cost far more than reads, so this write also skips values already stored.
-            let mut counts: BTreeMap<Vec<u8>, i64> = BTreeMap::new();
-
-            // Release what the old version held and the new one does not.
-            for id in old_nodes.difference(&new_nodes) {
-                if release(refs, &keys::node_ref(id))? {
-                    if let Some(v) = nodes.remove(id.as_bytes())? {
-                        if let Ok(n) = serde_json::from_slice::<Node>(&v) {
-                            *counts.entry(keys::node_count(n.kind.as_str())).or_default() -= 1;
-                        }
-                    }
-                    removed_nodes.push(id.clone());
-                }
-            }
-            for (s, l, d) in old_edges.difference(&new_edges) {
-                if release(refs, &keys::edge_ref(s, *l, d))? {
-                    out.remove(keys::edge(s, *l, d))?;
-                    inn.remove(keys::edge(d, *l, s))?;
-                    *counts.entry(keys::edge_count(l.as_str())).or_default() -= 1;
-                }
-            }
-            for (name, id) in old_names.difference(&name_set) {
-                if release(refs, &keys::name_ref(name, id))? {
-                    names.remove(keys::name(name, id))?;
-                    node_names.remove(keys::name(id, name))?;
-                }
-            }
-
-            // Hold and write what the new version has.
-            for (n, bytes) in &encoded_nodes {
-                if !old_nodes.contains(&n.id) {
-                    hold(refs, &keys::node_ref(&n.id))?;
-                }
-                let stored = nodes.get(n.id.as_bytes())?;
-                if stored.as_deref() != Some(bytes.as_slice()) {
-                    nodes.insert(n.id.as_bytes(), bytes.as_slice())?;
-                }
-                if stored.is_none() {
-                    *counts.entry(keys::node_count(n.kind.as_str())).or_default() += 1;
-                }
-            }
-            for ((s, l, d), props) in &encoded_edges {
-                if !old_edges.contains(&(s.clone(), *l, d.clone())) {
-                    hold(refs, &keys::edge_ref(s, *l, d))?;
-                }
-                let key = keys::edge(s, *l, d);
-                let stored = out.get(&key)?;
-                if stored.as_deref() != Some(props.as_slice()) {
-                    out.insert(key, props.as_slice())?;
-                }
-                if stored.is_none() {
-                    *counts.entry(keys::edge_count(l.as_str())).or_default() += 1;
-                    inn.insert(keys::edge(d, *l, s), &[] as &[u8])?;
-                }
-            }
-            for (name, id) in &name_set {
-                if !old_names.contains(&(name.clone(), id.clone())) {
-                    hold(refs, &keys::name_ref(name, id))?;
-                }
-                let key = keys::name(name, id);
-                if names.get(&key)?.is_none() {
-                    names.insert(key, &[] as &[u8])?;
-                    node_names.insert(keys::name(id, name), &[] as &[u8])?;
-                }
-            }
-            for (key, delta) in &counts {
-                if *delta != 0 {
-                    add_count(meta, key, *delta)?;
-                }
-            }
-
-            docs.insert(record.id.as_bytes(), encoded_record.as_slice())?;
-            let generation = bump_generation(meta)?;
-            Ok((removed_nodes, generation))
-        });
-        let (removed_nodes, generation) = result.map_err(tx_error)?;
-        Ok(WriteOutcome {
-            status,
-            removed_nodes,
-            generation,
-        })
-    }
-
-    /// Remove a document and everything only it held. Returns the removed node ids.
-    pub fn remove_document(&self, id: &str) -> Result<Option<WriteOutcome>> {
-        let Some(old) = self.document(id)? else {
-            return Ok(None);
-        };
-        // Writing an empty version releases everything; then drop the record itself.
-        let mut empty = old.clone();
-        empty.content_hash = String::new();
-        let outcome = self.write_document(&DocumentBatch {
-            record: empty,
-            nodes: Vec::new(),
-            edges: Vec::new(),
-            aliases: Vec::new(),
-        })?;
-        let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
-        let generation = (&self.docs, &self.meta)
-            .transaction(|(docs, meta)| {
-                docs.remove(id.as_bytes())?;
-                bump_generation(meta)
-            })
-            .map_err(tx_error)?;
-        Ok(Some(WriteOutcome {
-            generation,
-            ..outcome
-        }))
     }
 
     /// Make every write so far durable.
@@ -652,156 +440,36 @@ impl GraphStore {
             documents: self.docs.len() as u64,
             ..Stats::default()
         };
-        for (prefix, map) in [
-            (keys::COUNT_NODE_PREFIX, &mut stats.nodes),
-            (keys::COUNT_EDGE_PREFIX, &mut stats.edges),
-        ] {
-            for r in self.meta.scan_prefix(prefix) {
-                let (k, v) = r?;
+        // a counter under a name that is no kind or label (none is written) is left out
+        let counters = |prefix: &'static [u8]| {
+            self.meta.scan_prefix(prefix).filter_map(move |r| {
+                let (k, v) = match r {
+                    Ok(kv) => kv,
+                    Err(e) => return Some(Err(e)),
+                };
                 let n = keys::read_u64(&v);
-                if n > 0 {
-                    let name = String::from_utf8_lossy(&k[prefix.len()..]).into_owned();
-                    map.insert(name, n);
-                }
+                let name = std::str::from_utf8(&k[prefix.len()..]).ok()?.to_string();
+                (n > 0).then_some(Ok((name, n)))
+            })
+        };
+        for r in counters(keys::COUNT_NODE_PREFIX) {
+            let (name, n) = r?;
+            if let Ok(kind) = name.parse::<NodeKind>() {
+                stats.nodes.insert(kind, n);
+            }
+        }
+        for r in counters(keys::COUNT_EDGE_PREFIX) {
+            let (name, n) = r?;
+            if let Ok(label) = name.parse::<EdgeLabel>() {
+                stats.edges.insert(label, n);
             }
         }
         Ok(stats)
     }
 }
 
-impl GraphStore {
-    /// Check every invariant of the store with a full scan; returns the problems found
-    /// (none for a healthy store). Documents' items exist, reference counts equal the
-    /// number of documents holding each item, both edge directions agree, every edge
-    /// endpoint exists, and the counters match the data.
-    pub fn verify(&self) -> Result<Vec<String>> {
-        let mut problems = Vec::new();
-        let mut holders: BTreeMap<Vec<u8>, u64> = BTreeMap::new();
-        for doc in self.documents() {
-            let doc = doc?;
-            for id in &doc.nodes {
-                *holders.entry(keys::node_ref(id)).or_default() += 1;
-                if !self.nodes.contains_key(id.as_bytes())? {
-                    problems.push(format!("document {}: node {id} missing", doc.id));
-                }
-            }
-            for (s, l, t) in &doc.edges {
-                *holders.entry(keys::edge_ref(s, *l, t)).or_default() += 1;
-                if !self.out.contains_key(keys::edge(s, *l, t))? {
-                    problems.push(format!("document {}: edge {s} {l} {t} missing", doc.id));
-                }
-            }
-            for (name, id) in &doc.names {
-                *holders.entry(keys::name_ref(name, id)).or_default() += 1;
-                if !self.names.contains_key(keys::name(name, id))? {
-                    problems.push(format!("document {}: name {name} → {id} missing", doc.id));
-                }
-            }
-        }
-        let mut refs = BTreeMap::new();
-        for r in self.refs.iter() {
-            let (k, v) = r?;
-            refs.insert(k.to_vec(), keys::read_u64(&v));
-        }
-        if refs != holders {
-            problems.push(format!(
-                "reference counts disagree with documents ({} counted, {} held)",
-                refs.len(),
-                holders.len()
-            ));
-        }
-        let mut node_counts: BTreeMap<String, u64> = BTreeMap::new();
-        for n in self.nodes() {
-            *node_counts.entry(n?.kind.to_string()).or_default() += 1;
-        }
-        let mut edge_counts: BTreeMap<String, u64> = BTreeMap::new();
-        for e in self.edges() {
-            let e = e?;
-            *edge_counts.entry(e.label.to_string()).or_default() += 1;
-            for end in [&e.source, &e.target] {
-                if !self.nodes.contains_key(end.as_bytes())? {
-                    problems.push(format!(
-                        "edge {} {} {}: node {end} missing",
-                        e.source, e.label, e.target
-                    ));
-                }
-            }
-            if !self
-                .inn
-                .contains_key(keys::edge(&e.target, e.label, &e.source))?
-            {
-                problems.push(format!(
-                    "edge {} {} {}: reverse entry missing",
-                    e.source, e.label, e.target
-                ));
-            }
-        }
-        if self.inn.len() != self.out.len() {
-            problems.push(format!(
-                "{} forward edges but {} reverse entries",
-                self.out.len(),
-                self.inn.len()
-            ));
-        }
-        let stats = self.stats()?;
-        if stats.nodes != node_counts || stats.edges != edge_counts {
-            problems.push("node or edge counters disagree with the data".to_string());
-        }
-        Ok(problems)
-    }
-}
-
 fn is_lock_error(io: &std::io::Error) -> bool {
     io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock")
-}
-
-/// Take one hold on an item.
-fn hold(refs: &TransactionalTree, key: &[u8]) -> Result<(), ConflictableTransactionError<Error>> {
-    let n = refs.get(key)?.map(|v| keys::read_u64(&v)).unwrap_or(0);
-    refs.insert(key, &keys::u64_bytes(n + 1))?;
-    Ok(())
-}
-
-/// Release one hold on an item; true when nobody holds it any more.
-fn release(
-    refs: &TransactionalTree,
-    key: &[u8],
-) -> Result<bool, ConflictableTransactionError<Error>> {
-    let n = refs.get(key)?.map(|v| keys::read_u64(&v)).unwrap_or(0);
-    if n <= 1 {
-        refs.remove(key)?;
-        Ok(true)
-    } else {
-        refs.insert(key, &keys::u64_bytes(n - 1))?;
-        Ok(false)
-    }
-}
-
-fn add_count(
-    meta: &TransactionalTree,
-    key: &[u8],
-    delta: i64,
-) -> Result<(), ConflictableTransactionError<Error>> {
-    let n = meta.get(key)?.map(|v| keys::read_u64(&v)).unwrap_or(0) as i64;
-    meta.insert(key, &keys::u64_bytes((n + delta).max(0) as u64))?;
-    Ok(())
-}
-
-fn bump_generation(meta: &TransactionalTree) -> Result<u64, ConflictableTransactionError<Error>> {
-    let g = meta
-        .get(keys::GENERATION)?
-        .map(|v| keys::read_u64(&v))
-        .unwrap_or(0)
-        + 1;
-    meta.insert(keys::GENERATION, &keys::u64_bytes(g))?;
-    Ok(g)
-}
-
-fn tx_error(e: TransactionError<Error>) -> Error {
-    match e {
-        TransactionError::Abort(e) => e,
-        TransactionError::Storage(e) => e.into(),
-    }
 }
 
 fn decode<T: serde::de::DeserializeOwned>(tree: &'static str, bytes: &[u8]) -> Result<T> {

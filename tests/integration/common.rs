@@ -51,7 +51,7 @@ pub fn record(
         content_hash: version.to_string(),
         source: format!("{doc}.txt"),
         bytes: 1,
-        layout: "goal_table".into(),
+        layout: plangraph::model::Layout::GoalTable,
         leader: None,
         contact: None,
         phone: None,

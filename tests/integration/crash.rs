@@ -13,7 +13,7 @@
 use crate::common::{seed_text, spawn_server};
 use plangraph::extract::Segmenter;
 use plangraph::index::{SearchRequest, TextIndex};
-use plangraph::knowledge_graph::KnowledgeGraph;
+use plangraph::knowledge_graph::{KnowledgeGraph, OutcomeStatus};
 use plangraph::model::{Node, NodeKind};
 use plangraph::store::GraphStore;
 use std::collections::BTreeMap;
@@ -45,8 +45,8 @@ fn env_count(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// xorshift64*: kill moments that a seed repeats.
-struct Rng(u64);
+/// Kill moments that a seed repeats (`fastrand`, as the corpus and benchmarks).
+struct Rng(fastrand::Rng);
 
 impl Rng {
     fn from_env() -> Rng {
@@ -61,14 +61,12 @@ impl Rng {
                     | 1
             });
         eprintln!("crash test: PLANGRAPH_CRASH_SEED={seed}");
-        Rng(seed)
+        Rng(fastrand::Rng::with_seed(seed))
     }
 
+    /// Uniform in `0..n` (0 when `n` is 0).
     fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1)
+        self.0.u64(..n.max(1))
     }
 }
 
@@ -100,7 +98,7 @@ fn reference(files: &[(String, String)]) -> Reference {
     let mut docs = BTreeMap::new();
     for (name, text) in files {
         let out = kg.ingest_bytes(name, text.as_bytes()).unwrap();
-        assert_eq!(out.status, "inserted");
+        assert_eq!(out.status, OutcomeStatus::Inserted);
         let id = out.document.unwrap();
         let unit = out.unit.unwrap();
         let record = kg.store().document(&id).unwrap().unwrap();
@@ -170,7 +168,7 @@ fn assert_consistent(data: &Path, reference: &Reference, all: bool) -> Left {
     let stats = kg.stats().unwrap();
     assert_eq!(stats.documents as usize, present);
     assert_eq!(
-        stats.nodes.get("goal").copied().unwrap_or(0),
+        stats.nodes.get(&NodeKind::Goal).copied().unwrap_or(0),
         9 * present as u64
     );
     // The text index holds exactly the present documents' goals.

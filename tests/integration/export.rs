@@ -86,7 +86,7 @@ fn jsonl_export_import_export_gives_identical_lines_on_the_seed() {
             .unwrap()
             .goals
             .into_iter()
-            .map(|g| g.id)
+            .map(|g| g.goal.id)
             .collect()
     };
     assert_eq!(ids(&kg).len(), 1, "one goal relies on the fund");
@@ -344,8 +344,8 @@ fn neo4j_csvs_hold_every_node_and_edge_and_the_script_creates_them() {
             assert!(header.contains(&"evidence_sentence:string".to_string()));
         }
     }
-    assert_eq!(node_rows, stats.nodes);
-    assert_eq!(rel_rows, stats.edges);
+    assert_eq!(node_rows, stats.nodes_by_name());
+    assert_eq!(rel_rows, stats.edges_by_name());
     assert!(rels.iter().all(|(s, t)| ids.contains(s) && ids.contains(t)));
     let script = std::fs::read_to_string(dir.join("graph.cypher")).unwrap();
     let creates = script
@@ -392,8 +392,8 @@ fn turtle_parses_and_each_link_is_derived_from_its_evidence_sentence() {
     }
     let stats = kg.stats().unwrap();
     let class = |c: &str| typed.get(&format!("<{vocab}{c}>")).map_or(0, |s| s.len()) as u64;
-    assert_eq!(class("Goal"), stats.nodes["goal"]);
-    assert_eq!(class("Institution"), stats.nodes["institution"]);
+    assert_eq!(class("Goal"), stats.nodes[&NodeKind::Goal]);
+    assert_eq!(class("Institution"), stats.nodes[&NodeKind::Institution]);
     assert_eq!(class("SourceDocument"), 1);
     assert_eq!(links, counts(&kg).1);
     // Every statement of an edge with evidence is derived from an evidence sentence.

@@ -326,7 +326,7 @@ fn score() -> Scores {
                     .unwrap()
                     .goals
                     .into_iter()
-                    .map(|g| g.id)
+                    .map(|g| g.goal.id)
                     .collect()
             }
             other => {

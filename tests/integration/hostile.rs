@@ -9,7 +9,8 @@ use axum::extract::connect_info::MockConnectInfo;
 use axum::http::{Request, StatusCode};
 use plangraph::http::{router, AppState};
 use plangraph::ingest::{parse_bytes, IngestError, MAX_FILE_BYTES};
-use plangraph::knowledge_graph::KnowledgeGraph;
+use plangraph::knowledge_graph::{KnowledgeGraph, OutcomeStatus};
+use plangraph::model::NodeKind;
 use serde_json::Value;
 use std::io::Write;
 use std::net::SocketAddr;
@@ -71,15 +72,9 @@ fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
     z.finish().unwrap().into_inner()
 }
 
-fn random_bytes(n: usize, mut state: u64) -> Vec<u8> {
-    (0..n)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 24) as u8
-        })
-        .collect()
+fn random_bytes(n: usize, seed: u64) -> Vec<u8> {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    (0..n).map(|_| rng.u8(..)).collect()
 }
 
 /// A 业务目标 table of goals numbered as given, under `category` (none when empty).
@@ -182,7 +177,7 @@ fn a_batch_of_hostile_files_fails_each_clearly_and_keeps_the_seed() {
     let kg = KnowledgeGraph::open(&data).unwrap();
     assert_eq!(kg.store().verify().unwrap(), Vec::<String>::new());
     let stats = kg.stats().unwrap();
-    assert_eq!((stats.documents, stats.nodes["goal"]), (1, 9));
+    assert_eq!((stats.documents, stats.nodes[&NodeKind::Goal]), (1, 9));
 }
 
 #[test]
@@ -353,7 +348,7 @@ fn repeated_and_out_of_order_goal_numbers_keep_every_goal() {
     let kg = KnowledgeGraph::temporary().unwrap();
     let out = kg.ingest_bytes("numbers.txt", text.as_bytes()).unwrap();
     assert_eq!(out.goals, Some(4));
-    assert_eq!(kg.stats().unwrap().nodes["goal"], 4);
+    assert_eq!(kg.stats().unwrap().nodes[&NodeKind::Goal], 4);
     assert_eq!(kg.store().verify().unwrap(), Vec::<String>::new());
 }
 
@@ -371,12 +366,12 @@ fn the_same_document_under_two_file_names_is_stored_once() {
     let a = kg.ingest_bytes("a.txt", &seed_bytes()).unwrap();
     let b = kg.ingest_bytes("copy of a.txt", &seed_bytes()).unwrap();
     assert_eq!(
-        (a.status.as_str(), b.status.as_str()),
-        ("inserted", "unchanged")
+        (a.status, b.status),
+        (OutcomeStatus::Inserted, OutcomeStatus::Unchanged)
     );
     assert_eq!(a.document, b.document);
     let stats = kg.stats().unwrap();
-    assert_eq!((stats.documents, stats.nodes["goal"]), (1, 9));
+    assert_eq!((stats.documents, stats.nodes[&NodeKind::Goal]), (1, 9));
 }
 
 // --- data folders ---------------------------------------------------------------------
@@ -485,7 +480,7 @@ fn a_full_disk_fails_the_ingest_and_keeps_what_was_stored() {
     assert_eq!(kg.store().verify().unwrap(), Vec::<String>::new());
     let stats = kg.stats().unwrap();
     assert_eq!(
-        stats.nodes.get("goal").copied().unwrap_or(0),
+        stats.nodes.get(&NodeKind::Goal).copied().unwrap_or(0),
         9 * stats.documents
     );
     eprintln!(

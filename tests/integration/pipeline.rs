@@ -2,8 +2,8 @@
 //! the seed, idempotent re-ingest, replacement, bad files in a batch, reopen, exit codes.
 
 use crate::common::{seed_path, seed_text};
-use plangraph::knowledge_graph::{IngestReport, KnowledgeGraph};
-use plangraph::model::NodeKind;
+use plangraph::knowledge_graph::{IngestReport, KnowledgeGraph, OutcomeStatus};
+use plangraph::model::{entity_id, EdgeLabel, NodeKind};
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -41,9 +41,9 @@ fn the_seed_becomes_one_document_with_nine_goals_of_its_unit() {
     assert_eq!((report.ingested, report.failed), (1, 0), "{report:?}");
     let stats = kg.stats().unwrap();
     assert_eq!(stats.documents, 1);
-    assert_eq!(stats.nodes["goal"], 9);
-    assert_eq!(stats.nodes["unit"], 1);
-    assert_eq!(stats.edges["has_goal"], 9);
+    assert_eq!(stats.nodes[&NodeKind::Goal], 9);
+    assert_eq!(stats.nodes[&NodeKind::Unit], 1);
+    assert_eq!(stats.edges[&EdgeLabel::HasGoal], 9);
     let unit = kg.resolve("市科技局").unwrap();
     assert_eq!(unit.kind, NodeKind::Unit);
     let doc = kg.store().documents().next().unwrap().unwrap();
@@ -66,7 +66,7 @@ fn reingesting_an_unchanged_file_changes_nothing() {
     let ids = exported_ids(&kg);
     let again = ingest(&kg, &[seed_path()]);
     assert_eq!((again.ingested, again.unchanged), (0, 1));
-    assert_eq!(again.files[0].status, "unchanged");
+    assert_eq!(again.files[0].status, OutcomeStatus::Unchanged);
     assert_eq!(kg.stats().unwrap(), stats);
     assert_eq!(kg.store().generation().unwrap(), generation);
     let again_ids = exported_ids(&kg);
@@ -91,13 +91,17 @@ fn a_changed_document_replaces_its_goals_and_leaves_no_orphans() {
     let changed = format!("{}{}", &text[..start], &text[end..]);
     std::fs::write(&file, changed).unwrap();
     let report = ingest(&kg, &[file]);
-    assert_eq!(report.files[0].status, "replaced", "{report:?}");
+    assert_eq!(
+        report.files[0].status,
+        OutcomeStatus::Replaced,
+        "{report:?}"
+    );
 
     let titles = goal_titles(&kg);
     assert!(titles.contains("提升科技惠民能力"));
     assert!(!titles.contains("提高科技支持民生改善能力"));
     assert!(!titles.contains("加强科技金融服务支撑"));
-    assert_eq!(kg.stats().unwrap().nodes["goal"], 8);
+    assert_eq!(kg.stats().unwrap().nodes[&NodeKind::Goal], 8);
     assert_eq!(kg.stats().unwrap().documents, 1);
     assert_eq!(kg.store().verify().unwrap(), Vec::<String>::new());
     assert!(kg.resolve("加强科技金融服务支撑").is_err());
@@ -180,13 +184,13 @@ fn bad_files_fail_with_their_reason_and_the_rest_of_the_batch_goes_in() {
                 .iter()
                 .find(|f| f.file.ends_with(file))
                 .unwrap_or_else(|| panic!("{file} not reported"));
-            assert_eq!(f.status, "failed");
+            assert_eq!(f.status, OutcomeStatus::Failed);
             let err = f.error.as_deref().unwrap().to_lowercase();
             assert!(err.contains(reason), "{file}: {err}");
         }
     }
     let kg = KnowledgeGraph::open(&data).unwrap();
-    assert_eq!(kg.stats().unwrap().nodes["goal"], 9);
+    assert_eq!(kg.stats().unwrap().nodes[&NodeKind::Goal], 9);
     assert!(kg.store().verify().unwrap().is_empty());
 }
 
@@ -296,4 +300,113 @@ fn an_institution_named_in_two_documents_is_one_node_with_both_goals() {
         })
         .collect();
     assert_eq!(units.len(), 2);
+}
+
+/// A one-goal 业务目标 table of `unit` written for the re-indexing test.
+fn one_goal(unit: &str, title: &str, content: &str) -> String {
+    format!(
+        "2023年度市直单位业务目标\n单位名称：{unit}\n\t类别\n\t序号\n\t目标名称\n\t目标内容\n\n\
+         \t重点目标\n\t1\n\t{title}\n\t{content}\n\n"
+    )
+}
+
+#[test]
+fn a_document_mentioning_a_known_entity_does_not_index_it_again() {
+    use plangraph::index::SearchRequest;
+    let kg = KnowledgeGraph::temporary().unwrap();
+    let held = |id: &Option<String>| -> BTreeSet<String> {
+        let record = kg.store().document(id.as_ref().unwrap()).unwrap().unwrap();
+        record.nodes.into_iter().collect()
+    };
+    let names = |id: &Option<String>| -> BTreeSet<(String, String)> {
+        let record = kg.store().document(id.as_ref().unwrap()).unwrap().unwrap();
+        record.names.into_iter().collect()
+    };
+    let a_text = one_goal(
+        "市甲局",
+        "建设海洋实验室",
+        "依托中国科学院海洋研究所建设海洋实验室。",
+    );
+    let a = kg.ingest_bytes("a.txt", a_text.as_bytes()).unwrap();
+    let a_nodes = held(&a.document);
+    assert_eq!(
+        a.indexed,
+        a_nodes.len(),
+        "a first document indexes all it holds"
+    );
+
+    // the same institute under the same names: only the new goal and unit are indexed
+    let b_text = one_goal(
+        "市乙局",
+        "推进合作",
+        "联合中国科学院海洋研究所开展合作研究。",
+    );
+    let b = kg.ingest_bytes("b.txt", b_text.as_bytes()).unwrap();
+    let b_nodes = held(&b.document);
+    let shared: BTreeSet<_> = a_nodes.intersection(&b_nodes).cloned().collect();
+    let institute = entity_id(NodeKind::Institution, "中国科学院海洋研究所");
+    assert!(shared.contains(&institute), "{shared:?}");
+    let a_names = names(&a.document);
+    assert!(names(&b.document)
+        .iter()
+        .filter(|(_, id)| shared.contains(id))
+        .all(|n| a_names.contains(n)));
+    assert_eq!(b.indexed, b_nodes.len() - shared.len());
+    assert!(b.indexed < b_nodes.len());
+
+    // a new alias of the institute (中科院…) does index it again, and finds it
+    let c_text = one_goal("市丙局", "深化合作", "支持中科院海洋研究所与企业合作。");
+    let c = kg.ingest_bytes("c.txt", c_text.as_bytes()).unwrap();
+    let known: BTreeSet<String> = a_nodes.union(&b_nodes).cloned().collect();
+    let known_names: BTreeSet<(String, String)> = names(&a.document)
+        .union(&names(&b.document))
+        .cloned()
+        .collect();
+    let c_nodes = held(&c.document);
+    let renamed: BTreeSet<String> = names(&c.document)
+        .difference(&known_names)
+        .map(|(_, id)| id.clone())
+        .filter(|id| known.contains(id) && c_nodes.contains(id))
+        .collect();
+    assert!(renamed.contains(&institute), "{renamed:?}");
+    assert_eq!(
+        c.indexed,
+        c_nodes.difference(&known).count() + renamed.len()
+    );
+    let hits = kg
+        .search(&SearchRequest {
+            query: "中科院海洋研究所".into(),
+            kinds: vec![NodeKind::Institution],
+            ..SearchRequest::default()
+        })
+        .unwrap();
+    let hit = hits.hits.iter().find(|h| h.id == institute).unwrap();
+    assert_eq!(
+        (hit.field.as_str(), hit.snippet.as_str()),
+        ("alias", "中科院海洋研究所")
+    );
+
+    // the same bytes again index nothing; a goal's new text indexes that goal alone
+    assert_eq!(
+        kg.ingest_bytes("a.txt", a_text.as_bytes()).unwrap().indexed,
+        0
+    );
+    let a2_text = one_goal(
+        "市甲局",
+        "建设海洋实验室",
+        "依托中国科学院海洋研究所建设海洋实验室并投入运行。",
+    );
+    let a2 = kg.ingest_bytes("a.txt", a2_text.as_bytes()).unwrap();
+    assert_eq!(a2.status, OutcomeStatus::Replaced);
+    assert_eq!(held(&a2.document), a_nodes);
+    assert_eq!(a2.indexed, 1);
+    let found = kg
+        .search(&SearchRequest {
+            query: "投入运行".into(),
+            kinds: vec![NodeKind::Goal],
+            ..SearchRequest::default()
+        })
+        .unwrap();
+    assert_eq!(found.hits.len(), 1);
+    assert_eq!(found.hits[0].name, "建设海洋实验室");
 }

@@ -207,7 +207,16 @@ fn paging_walks_the_same_order_and_total_counts_everything() {
         paged.extend(ids(&page));
     }
     assert_eq!(paged, ids(&all));
-    // limit 0 means the default
+    // limit 0 is a bad parameter, as over HTTP; the default request asks for the default
+    let zero = index.search(&SearchRequest {
+        query: "科技".into(),
+        limit: 0,
+        ..SearchRequest::default()
+    });
+    assert!(
+        matches!(zero, Err(Error::InvalidParam { param: "limit", .. })),
+        "{zero:?}"
+    );
     let default = index
         .search(&SearchRequest {
             query: "科技".into(),
@@ -216,7 +225,7 @@ fn paging_walks_the_same_order_and_total_counts_everything() {
         .unwrap();
     assert_eq!(
         default.hits.len(),
-        all.total.min(plangraph::index::DEFAULT_LIMIT)
+        all.total.min(plangraph::limits::SEARCH_LIMIT.default)
     );
 }
 
@@ -281,10 +290,11 @@ fn hits_carry_goal_fields() {
     let h = &r.hits[0];
     assert_eq!(h.kind, NodeKind::Goal);
     assert_eq!(h.name, "培育优质创新创业生态");
-    assert_eq!(h.unit.as_deref(), Some("市科技局"));
-    assert_eq!(h.year, Some(2021));
-    assert_eq!(h.category.as_deref(), Some("创优目标"));
-    assert_eq!(h.number.as_deref(), Some("2"));
+    let g = h.goal.as_ref().expect("a goal hit has its place");
+    assert_eq!(g.unit, "市科技局");
+    assert_eq!(g.year, Some(2021));
+    assert_eq!(g.category, "创优目标");
+    assert_eq!(g.number, "2");
     let b = search(index, "首批试点行列");
     assert_eq!(b.hits[0].field, "benchmark");
     let json = serde_json::to_value(&r).unwrap();
@@ -530,7 +540,10 @@ fn kind_unit_and_year_filters() {
         })
         .unwrap();
     assert_eq!(year.total, 3);
-    assert!(year.hits.iter().all(|h| h.year == Some(2021)));
+    assert!(year
+        .hits
+        .iter()
+        .all(|h| h.goal.as_ref().and_then(|g| g.year) == Some(2021)));
 
     let none = index
         .search(&SearchRequest {
@@ -553,7 +566,7 @@ fn entities_are_found_by_name_and_alias() {
     assert_eq!(h.field, "alias");
     assert_eq!(h.snippet, "崂山实验室");
     assert_eq!(h.highlights, vec![[0, 2]]);
-    assert_eq!((h.unit.clone(), h.year), (None, None));
+    assert_eq!(h.goal, None);
 
     let r = index
         .search(&SearchRequest {

@@ -84,9 +84,9 @@ fn a_written_document_reads_back_with_both_edge_directions_and_names() {
     );
     let stats = store.stats().unwrap();
     assert_eq!(stats.documents, 1);
-    assert_eq!(stats.nodes["institution"], 2);
-    assert_eq!(stats.edges["depends_on"], 2);
-    assert_eq!(stats.edges["has_goal"], 1);
+    assert_eq!(stats.nodes[&NodeKind::Institution], 2);
+    assert_eq!(stats.edges[&EdgeLabel::DependsOn], 2);
+    assert_eq!(stats.edges[&EdgeLabel::HasGoal], 1);
 }
 
 #[test]
@@ -129,7 +129,7 @@ fn a_replaced_document_leaves_no_orphans_and_shared_nodes_survive() {
             "orphan edge {s} -> {t}"
         );
     }
-    assert_eq!(store.stats().unwrap().nodes["institution"], 1);
+    assert_eq!(store.stats().unwrap().nodes[&NodeKind::Institution], 1);
 }
 
 #[test]
@@ -332,4 +332,101 @@ fn verify_reports_a_damaged_store() {
         problems.iter().any(|p| p.contains("missing")),
         "{problems:?}"
     );
+}
+
+#[test]
+fn a_write_reports_exactly_what_it_added_and_removed() {
+    use plangraph::model::normalize_name;
+    let store = GraphStore::temporary().unwrap();
+    let id = |name: &str| entity_id(NodeKind::Institution, name);
+    let names = |name: &str| {
+        vec![
+            (normalize_name(name), id(name)),
+            (normalize_name(&format!("{name}简称")), id(name)),
+        ]
+    };
+    store
+        .write_document(&batch("d2", "v1", &["乙研究院"]))
+        .unwrap();
+    let first = store
+        .write_document(&batch("d1", "v1", &["甲实验室", "乙研究院"]))
+        .unwrap();
+    // new to the store: d1's goal and 甲; the unit and 乙 came with d2
+    assert_eq!(first.status, WriteStatus::Inserted);
+    assert_eq!(first.old, None);
+    assert_eq!(
+        first.added_nodes,
+        vec![
+            ("goal:d1".to_string(), NodeKind::Goal),
+            (id("甲实验室"), NodeKind::Institution)
+        ]
+    );
+    assert!(first.removed_nodes.is_empty() && first.updated_nodes.is_empty());
+
+    // d1 drops 甲 and takes 丙: 乙 (held by d2 too) and the goal stay as they were
+    let change = store
+        .write_document(&batch("d1", "v2", &["乙研究院", "丙中心"]))
+        .unwrap();
+    assert_eq!(change.status, WriteStatus::Replaced);
+    assert_eq!(
+        change.old.as_ref().map(|r| r.content_hash.as_str()),
+        Some("v1")
+    );
+    assert_eq!(
+        change.old.as_ref().unwrap().nodes.len(),
+        4,
+        "the old record lists what v1 held"
+    );
+    assert_eq!(
+        change.added_nodes,
+        vec![(id("丙中心"), NodeKind::Institution)]
+    );
+    assert_eq!(change.removed_nodes, vec![id("甲实验室")]);
+    assert_eq!(
+        change.added_edges,
+        vec![("goal:d1".to_string(), EdgeLabel::DependsOn, id("丙中心"))]
+    );
+    assert_eq!(
+        change.removed_edges,
+        vec![("goal:d1".to_string(), EdgeLabel::DependsOn, id("甲实验室"))]
+    );
+    assert_eq!(change.added_names, names("丙中心"));
+    assert_eq!(change.removed_names, names("甲实验室"));
+    assert!(change.updated_nodes.is_empty() && change.renamed_nodes.is_empty());
+    assert_eq!(change.generation, store.generation().unwrap());
+
+    // the goal renamed, then given a text: rewritten both times, renamed only the first
+    let mut renamed = batch("d1", "v3", &["乙研究院", "丙中心"]);
+    renamed.nodes[1].name = "新目标".into();
+    let change = store.write_document(&renamed).unwrap();
+    assert_eq!(change.updated_nodes, vec!["goal:d1".to_string()]);
+    assert_eq!(change.renamed_nodes, vec!["goal:d1".to_string()]);
+    assert_eq!(
+        change.added_names,
+        vec![(normalize_name("新目标"), "goal:d1".to_string())]
+    );
+    assert_eq!(
+        change.removed_names,
+        vec![(normalize_name("目标d1"), "goal:d1".to_string())]
+    );
+    assert!(change.added_nodes.is_empty() && change.removed_nodes.is_empty());
+    assert!(change.added_edges.is_empty() && change.removed_edges.is_empty());
+    let mut texted = renamed.clone();
+    texted.record.content_hash = "v4".into();
+    texted.nodes[1]
+        .props
+        .insert("content".into(), "推进建设。".into());
+    let change = store.write_document(&texted).unwrap();
+    assert_eq!(change.updated_nodes, vec!["goal:d1".to_string()]);
+    assert!(change.renamed_nodes.is_empty() && change.added_names.is_empty());
+
+    // the same version again changes nothing and says so
+    let again = store.write_document(&texted).unwrap();
+    assert_eq!(again.status, WriteStatus::Unchanged);
+    assert_eq!(
+        again.old.as_ref().map(|r| r.content_hash.as_str()),
+        Some("v4")
+    );
+    assert!(again.added_nodes.is_empty() && again.updated_nodes.is_empty());
+    assert_eq!(store.verify().unwrap(), Vec::<String>::new());
 }
