@@ -1,6 +1,8 @@
-//! Request limits: one table of the bounds on `limit`, `offset`, `depth` and the query's
-//! length, checked the same way for the CLI and the HTTP API (same bounds, same messages),
-//! and declared in the OpenAPI document from the same values.
+//! Request limits: one table of the bounds on `limit`, `offset`, `depth`, `year` and the
+//! text parameters (`q`, `name`, `from`, `to`, `filename`: never blank, `q` at most
+//! [`MAX_QUERY_CHARS`]), checked the same way for the CLI and the HTTP API (same bounds,
+//! same messages), and declared in the OpenAPI document from the same values
+//! ([`ROUTE_BOUNDS`], [`ROUTE_TEXTS`]).
 //!
 //! ```
 //! use plangraph::limits::SEARCH_LIMIT;
@@ -74,8 +76,79 @@ pub const DOCUMENTS_LIMIT: Bound = Bound::new("limit", 100, 1, 1_000);
 /// `documents`: documents to skip.
 pub const DOCUMENTS_OFFSET: Bound = Bound::new("offset", 0, 0, usize::MAX);
 
+/// `overview`: entities in each list.
+pub const OVERVIEW_LIMIT: Bound = Bound::new("limit", 15, 1, 200);
+/// `search`: only goals of this year (a `u16`).
+pub const SEARCH_YEAR: Bound = Bound::new("year", 0, 0, u16::MAX as usize);
+
 /// The longest search query, in characters (a query is also never blank).
 pub const MAX_QUERY_CHARS: usize = 1_000;
+
+/// A text parameter that must hold something other than white space, and may have a
+/// longest length in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Text {
+    pub param: &'static str,
+    /// What the parameter is, for the message (`the query`, `the file name`).
+    pub what: &'static str,
+    pub max_chars: Option<usize>,
+    /// The regular expression the OpenAPI document gives the parameter (unanchored, as
+    /// JSON Schema patterns are): what the server accepts.
+    pub pattern: &'static str,
+}
+
+/// Some character that is not white space.
+pub const NOT_BLANK_PATTERN: &str = r"\S";
+
+/// A file name whose last component (after `/` or `\`) is not blank and ends in `.txt`,
+/// `.md` or `.docx` (any case) after at least one other character.
+pub const UPLOAD_NAME_PATTERN: &str = r"[^/\\\s][^/\\]*\.([tT][xX][tT]|[mM][dD]|[dD][oO][cC][xX])$";
+
+impl Text {
+    const fn new(param: &'static str, what: &'static str, max_chars: Option<usize>) -> Text {
+        Text {
+            param,
+            what,
+            max_chars,
+            pattern: NOT_BLANK_PATTERN,
+        }
+    }
+
+    /// The value (untrimmed), or an [`Error::InvalidParam`] naming the parameter.
+    pub fn check<'a>(&self, value: Option<&'a str>) -> Result<&'a str> {
+        let v = value.unwrap_or("");
+        let p = self.param;
+        if v.trim().is_empty() {
+            let reason = format!("{} `{p}` is empty", self.what);
+            return Err(Error::InvalidParam { param: p, reason });
+        }
+        if let Some(max) = self.max_chars {
+            let n = v.chars().count();
+            if n > max {
+                let reason = format!(
+                    "{} `{p}` is longer than {max} characters (got {n})",
+                    self.what
+                );
+                return Err(Error::InvalidParam { param: p, reason });
+            }
+        }
+        Ok(v)
+    }
+}
+
+/// `search`: the query.
+pub const SEARCH_QUERY: Text = Text::new("q", "the query", Some(MAX_QUERY_CHARS));
+/// `trace`: the entity.
+pub const TRACE_NAME: Text = Text::new("name", "the name", None);
+/// `path`: its ends.
+pub const PATH_FROM: Text = Text::new("from", "the start", None);
+pub const PATH_TO: Text = Text::new("to", "the end", None);
+/// `POST /api/documents`: the upload's file name.
+/// (The server takes the last path component and refuses other types with 415.)
+pub const UPLOAD_FILENAME: Text = Text {
+    pattern: UPLOAD_NAME_PATTERN,
+    ..Text::new("filename", "the file name", None)
+};
 
 /// Which bounds each route's query parameters follow (for the OpenAPI document).
 pub const ROUTE_BOUNDS: &[(&str, &[Bound])] = &[
@@ -88,6 +161,17 @@ pub const ROUTE_BOUNDS: &[(&str, &[Bound])] = &[
     ("/api/nodes/{id}/co-dependent", &[CO_DEPENDENT_LIMIT]),
     ("/api/rank", &[RANK_LIMIT]),
     ("/api/documents", &[DOCUMENTS_LIMIT, DOCUMENTS_OFFSET]),
+    ("/api/overview", &[OVERVIEW_LIMIT]),
+    ("/api/search", &[SEARCH_YEAR]),
+];
+
+/// Which text parameters each route requires (for the OpenAPI document: required,
+/// `minLength`, `maxLength`, a non-blank `pattern`).
+pub const ROUTE_TEXTS: &[(&str, &[Text])] = &[
+    ("/api/search", &[SEARCH_QUERY]),
+    ("/api/trace", &[TRACE_NAME]),
+    ("/api/path", &[PATH_FROM, PATH_TO]),
+    ("/api/documents", &[UPLOAD_FILENAME]),
 ];
 
 #[cfg(test)]
@@ -111,6 +195,33 @@ mod tests {
         assert_eq!(
             msg(NEIGHBORS_DEPTH, 9),
             "invalid depth: depth must be at most 4 (got 9)"
+        );
+    }
+
+    #[test]
+    fn text_parameters_are_never_blank_and_the_query_has_a_longest_length() {
+        assert_eq!(TRACE_NAME.check(Some(" 高新区 ")).unwrap(), " 高新区 ");
+        let msg = |t: Text, v: &str| t.check(Some(v)).unwrap_err().to_string();
+        assert_eq!(
+            msg(SEARCH_QUERY, " \t"),
+            "invalid q: the query `q` is empty"
+        );
+        assert_eq!(
+            UPLOAD_FILENAME.check(None).unwrap_err().to_string(),
+            "invalid filename: the file name `filename` is empty"
+        );
+        let long = "海".repeat(MAX_QUERY_CHARS + 1);
+        assert_eq!(
+            msg(SEARCH_QUERY, &long),
+            "invalid q: the query `q` is longer than 1000 characters (got 1001)"
+        );
+        assert_eq!(
+            SEARCH_QUERY
+                .check(Some(&long[3..]))
+                .unwrap()
+                .chars()
+                .count(),
+            1000
         );
     }
 }

@@ -169,6 +169,15 @@ pub struct ServeArgs {
         value_name = "TOKEN"
     )]
     pub token: Option<String>,
+    /// Send CORS headers to pages of this web origin (`https://planner.example`; several
+    /// separated by commas, or `*` for any). Off unless set.
+    #[arg(
+        long,
+        env = "PLANGRAPH_CORS",
+        value_name = "ORIGIN",
+        value_delimiter = ','
+    )]
+    pub cors: Vec<String>,
     /// The log filter when `RUST_LOG` is unset (from the configuration).
     #[arg(skip)]
     pub log: Option<String>,

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 pub const CONFIG_FILE: &str = "plangraph.toml";
 
 /// Every key: its name, the environment variable that overrides it, what it sets.
-pub const KEYS: [(&str, &str, &str); 4] = [
+pub const KEYS: [(&str, &str, &str); 5] = [
     (
         "addr",
         "PLANGRAPH_ADDR",
@@ -31,6 +31,11 @@ pub const KEYS: [(&str, &str, &str); 4] = [
         "PLANGRAPH_LOG",
         "log filter of `serve` when RUST_LOG is unset",
     ),
+    (
+        "cors",
+        "PLANGRAPH_CORS",
+        "web origins (comma-separated, or *) whose pages get CORS headers from `serve`; off unless set",
+    ),
 ];
 
 /// The settings; `None` where neither the file nor the environment sets a key.
@@ -41,6 +46,7 @@ pub struct Config {
     pub token: Option<String>,
     pub seeds: Option<PathBuf>,
     pub log: Option<String>,
+    pub cors: Option<String>,
 }
 
 impl Config {
@@ -80,6 +86,9 @@ impl Config {
         }
         if args.token.is_none() {
             args.token = self.token.clone();
+        }
+        if args.cors.is_empty() {
+            args.cors = self.cors.iter().cloned().collect();
         }
         args.log = self.log.clone();
         args

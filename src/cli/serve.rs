@@ -40,6 +40,7 @@ pub(super) fn default_command(data: &Path, config: &super::config::Config) -> Re
     let args = ServeArgs {
         addr: None,
         token: None,
+        cors: Vec::new(),
         log: None,
         request_timeout: crate::http::REQUEST_TIMEOUT.as_secs(),
     };
@@ -98,7 +99,8 @@ pub(super) fn serve(
         .clone()
         .unwrap_or_else(|| DEFAULT_ADDR.to_string());
     let state = crate::http::AppState::new(std::sync::Arc::new(kg), args.token.clone())
-        .with_request_timeout(std::time::Duration::from_secs(args.request_timeout));
+        .with_request_timeout(std::time::Duration::from_secs(args.request_timeout))
+        .with_cors(crate::http::Cors::parse(&args.cors)?);
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(&addr)
             .await

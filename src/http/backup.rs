@@ -9,6 +9,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
 /// Bytes sent to the client at a time.
@@ -68,9 +69,12 @@ pub async fn backup(State(state): State<AppState>, _access: WriteAccess) -> Resp
             let _ = tx.blocking_send(Err(std::io::Error::other(e.to_string())));
         }
     });
+    // Fused: the compression layer polls once more after the end, which an unfused
+    // `unfold` answers with a panic (and the client with a cut connection).
     let body = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|item| (item, rx))
-    });
+    })
+    .fuse();
     (
         [
             (header::CONTENT_TYPE, "application/x-ndjson"),

@@ -91,6 +91,7 @@ pub async fn openapi() -> Response {
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// Words (all required) and "quoted phrases".
+    #[param(required = true)]
     pub q: Option<String>,
     /// Only these kinds, comma-separated: goal, institution, organization, place,
     /// document, program, unit, target, person.
@@ -115,10 +116,7 @@ pub async fn search(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<SearchParams>,
 ) -> Result<Json<SearchPage>, ApiError> {
-    let query = p.q.unwrap_or_default();
-    if query.trim().is_empty() {
-        return Err(ApiError::invalid("q", "the query `q` is empty"));
-    }
+    let query = limits::SEARCH_QUERY.check(p.q.as_deref())?.to_string();
     let offset = limits::SEARCH_OFFSET.check(p.offset)?;
     let request = SearchRequest {
         query,
@@ -153,6 +151,7 @@ pub async fn trace(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<TraceParams>,
 ) -> Result<Json<Trace>, ApiError> {
+    limits::TRACE_NAME.check(Some(&p.name))?;
     let limit = p
         .limit
         .map(|l| limits::TRACE_LIMIT.check(Some(l)))
@@ -260,6 +259,8 @@ pub async fn path(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<PathParams>,
 ) -> Result<Json<PathResult>, ApiError> {
+    limits::PATH_FROM.check(Some(&p.from))?;
+    limits::PATH_TO.check(Some(&p.to))?;
     let labels = list::<EdgeLabel>("label", p.label.as_deref())?;
     Ok(Json(
         blocking(&state, move |kg| kg.path(&p.from, &p.to, &labels)).await?,
@@ -356,16 +357,11 @@ pub async fn upload(
     ApiBody(body): ApiBody,
 ) -> Result<Json<DocumentOutcome>, ApiError> {
     // Only the last path component: the name is a label, never a place to write.
-    let name = p
-        .filename
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or("")
+    let last = p.filename.rsplit(['/', '\\']).next().unwrap_or("");
+    let name = limits::UPLOAD_FILENAME
+        .check(Some(last))?
         .trim()
         .to_string();
-    if name.is_empty() {
-        return Err(ApiError::invalid("filename", "the file name is empty"));
-    }
     let form = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

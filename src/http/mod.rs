@@ -21,7 +21,7 @@ pub use openapi::ApiDoc;
 use crate::error::{Error, Result};
 use crate::knowledge_graph::KnowledgeGraph;
 use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::routing::get;
 use axum::Router;
 use std::future::Future;
@@ -29,6 +29,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
@@ -48,6 +49,71 @@ pub struct AppState {
     pub token: Option<Arc<str>>,
     /// A request taking longer than this gets a 408 ([`REQUEST_TIMEOUT`] by default).
     pub request_timeout: Duration,
+    /// Origins whose pages may call the API from a browser (`--cors`, `PLANGRAPH_CORS`):
+    /// none by default, so no CORS header is ever sent unless configured.
+    pub cors: Cors,
+}
+
+/// Which web origins get CORS headers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Cors {
+    /// None (the default): browsers keep other sites' pages from reading the API.
+    #[default]
+    Off,
+    /// These origins (`https://planner.example`, `http://localhost:3000`).
+    Origins(Vec<HeaderValue>),
+    /// `*`: any origin (reads only: the write token is never sent by a browser on its own).
+    Any,
+}
+
+impl Cors {
+    /// Parse `--cors` values: origins (`scheme://host[:port]`) or a single `*`. Names the
+    /// parameter and the bad value.
+    pub fn parse(values: &[String]) -> Result<Cors> {
+        let values: Vec<&str> = values
+            .iter()
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .collect();
+        if values.is_empty() {
+            return Ok(Cors::Off);
+        }
+        if values == ["*"] {
+            return Ok(Cors::Any);
+        }
+        let bad = |v: &str, why: &str| Error::InvalidParam {
+            param: "cors",
+            reason: format!("`{v}` is not a web origin ({why}; e.g. https://planner.example)"),
+        };
+        let mut origins = Vec::new();
+        for v in values {
+            let (scheme, rest) = v.split_once("://").ok_or_else(|| bad(v, "no scheme"))?;
+            if !matches!(scheme, "http" | "https") {
+                return Err(bad(v, "the scheme must be http or https"));
+            }
+            if rest.is_empty() || rest.contains(['/', '?', '#', ' ', '*']) {
+                return Err(bad(v, "an origin is a scheme and host (and port) only"));
+            }
+            origins.push(HeaderValue::from_str(v).map_err(|_| bad(v, "not a header value"))?);
+        }
+        Ok(Cors::Origins(origins))
+    }
+
+    fn layer(&self) -> Option<CorsLayer> {
+        let allow = match self {
+            Cors::Off => return None,
+            Cors::Origins(list) => AllowOrigin::list(list.clone()),
+            Cors::Any => AllowOrigin::any(),
+        };
+        Some(
+            CorsLayer::new()
+                .allow_origin(allow)
+                .allow_methods([Method::GET, Method::POST])
+                .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+                .max_age(Duration::from_secs(3600)),
+        )
+    }
 }
 
 impl AppState {
@@ -60,7 +126,14 @@ impl AppState {
                 .filter(|t| !t.is_empty())
                 .map(Arc::from),
             request_timeout: REQUEST_TIMEOUT,
+            cors: Cors::Off,
         }
+    }
+
+    /// The same state with CORS headers for these origins.
+    pub fn with_cors(mut self, cors: Cors) -> AppState {
+        self.cors = cors;
+        self
     }
 
     /// The same state with another request time limit.
@@ -83,7 +156,8 @@ impl AppState {
 /// ```
 pub fn router(state: AppState) -> Router {
     let timeout = state.request_timeout;
-    Router::new()
+    let cors = state.cors.layer();
+    let app = Router::new()
         .route("/", get(handlers::ui))
         .route("/health", get(handlers::health))
         .route("/api/openapi.json", get(handlers::openapi))
@@ -121,7 +195,12 @@ pub fn router(state: AppState) -> Router {
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
-        )
+        );
+    // Outermost: a preflight is answered before routing.
+    match cors {
+        Some(cors) => app.layer(cors),
+        None => app,
+    }
 }
 
 /// Serve `router(state)` on `listener` until `shutdown` completes, then finish the

@@ -9,10 +9,15 @@ use crate::graph::{
     TracedGoal,
 };
 use crate::knowledge_graph::{DocumentList, DocumentOutcome, DocumentSummary, NodeView};
+use crate::limits;
 use crate::model::{Edge, EdgeLabel, Node, NodeKind};
 use crate::store::Stats;
 use std::sync::OnceLock;
+use utoipa::openapi::path::{Parameter, ParameterIn};
+use utoipa::openapi::schema::{Object, Schema};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{RefOr, Required};
+use utoipa::Number;
 use utoipa::{Modify, OpenApi, ToSchema};
 
 /// The web UI: one page, inline script and style, no external assets.
@@ -54,7 +59,7 @@ with a 4xx status; a 500 means a fault inside the server."
         ui_api::DocumentView, ui_api::DocumentGoal, ui_api::Overview, ui_api::OverviewEntity,
         ui_api::NodeAliases,
     )),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &DeclaredBounds),
     tags(
         (name = "search", description = "Full-text search over goals and entities"),
         (name = "graph", description = "Nodes, traces, neighbourhoods, paths, rankings"),
@@ -74,6 +79,109 @@ impl Modify for BearerAuth {
                 SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
             );
         }
+    }
+}
+
+/// Every bound the server enforces on a query parameter, from the tables in
+/// [`crate::limits`] it checks requests with: `minimum`/`maximum` of the numbers, and
+/// `minLength`/`maxLength`/`pattern` (and `required`) of the text parameters.
+struct DeclaredBounds;
+
+impl DeclaredBounds {
+    /// The object schema of `param` on every operation of `route`.
+    fn each_param(
+        openapi: &mut utoipa::openapi::OpenApi,
+        route: &str,
+        param: &str,
+        mut f: impl FnMut(&mut Parameter, &mut Object),
+    ) {
+        let item = openapi
+            .paths
+            .paths
+            .get_mut(route)
+            .unwrap_or_else(|| panic!("limits name the route {route}, which is not served"));
+        let mut found = false;
+        for op in [&mut item.get, &mut item.post].into_iter().flatten() {
+            for p in op.parameters.iter_mut().flatten() {
+                if p.name != param || p.parameter_in != ParameterIn::Query {
+                    continue;
+                }
+                if let Some(RefOr::T(Schema::Object(object))) = p.schema.as_mut() {
+                    let mut object = object.clone();
+                    f(p, &mut object);
+                    p.schema = Some(RefOr::T(Schema::Object(object)));
+                    found = true;
+                }
+            }
+        }
+        assert!(found, "{route} has no query parameter `{param}`");
+    }
+}
+
+impl Modify for DeclaredBounds {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (route, bounds) in limits::ROUTE_BOUNDS {
+            for b in *bounds {
+                Self::each_param(openapi, route, b.param, |_, o| {
+                    o.minimum = Some(Number::UInt(b.min));
+                    o.maximum = Some(Number::UInt(b.max));
+                });
+            }
+        }
+        let kinds: Vec<&str> = NodeKind::ALL.iter().map(|k| k.as_str()).collect();
+        let entities: Vec<&str> = NodeKind::ALL
+            .iter()
+            .filter(|k| k.is_entity())
+            .map(|k| k.as_str())
+            .collect();
+        let labels: Vec<&str> = EdgeLabel::ALL.iter().map(|l| l.as_str()).collect();
+        // The comma-separated lists of kinds and labels (one kind for `rank`).
+        let lists = [
+            ("/api/search", "kind", list_pattern(&kinds, true)),
+            (
+                "/api/nodes/{id}/neighbors",
+                "kind",
+                list_pattern(&kinds, true),
+            ),
+            (
+                "/api/nodes/{id}/neighbors",
+                "label",
+                list_pattern(&labels, true),
+            ),
+            (
+                "/api/nodes/{id}/co-dependent",
+                "kind",
+                list_pattern(&kinds, true),
+            ),
+            ("/api/path", "label", list_pattern(&labels, true)),
+            ("/api/rank", "kind", list_pattern(&entities, false)),
+        ];
+        for (route, param, pattern) in lists {
+            Self::each_param(openapi, route, param, |_, o| {
+                o.pattern = Some(pattern.clone())
+            });
+        }
+        for (route, texts) in limits::ROUTE_TEXTS {
+            for t in *texts {
+                Self::each_param(openapi, route, t.param, |p, o| {
+                    p.required = Required::True;
+                    o.min_length = Some(1);
+                    o.max_length = t.max_chars;
+                    o.pattern = Some(t.pattern.to_string());
+                });
+            }
+        }
+    }
+}
+
+/// What the server parses as a list of `names` separated by `,` or `，` (blank items
+/// skipped), or as at most one name.
+fn list_pattern(names: &[&str], many: bool) -> String {
+    let one = format!("({})", names.join("|"));
+    if many {
+        format!(r"^(\s*{one}?\s*[,，])*\s*{one}?\s*$")
+    } else {
+        format!(r"^\s*{one}?\s*$")
     }
 }
 

@@ -356,13 +356,7 @@ pub async fn overview_route(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<OverviewParams>,
 ) -> Result<Json<Overview>, ApiError> {
-    let limit = p.limit.unwrap_or(15);
-    if limit == 0 || limit > 200 {
-        return Err(ApiError::invalid(
-            "limit",
-            format!("limit must be between 1 and 200 (got {limit})"),
-        ));
-    }
+    let limit = crate::limits::OVERVIEW_LIMIT.check(p.limit)?;
     Ok(Json(blocking(&state, move |kg| overview(kg, limit)).await?))
 }
 

@@ -126,6 +126,7 @@ impl Payload {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tantivy::schema::FieldEntry;
 
     #[test]
     fn payload_round_trips() {
@@ -146,13 +147,20 @@ mod tests {
         (3, 0x271c_900d_59c7_9067),
     ];
 
-    fn fingerprint() -> u64 {
-        let json = serde_json::to_string(&build_schema().0).unwrap();
+    fn fingerprint_of(schema: &Schema) -> u64 {
+        let json = serde_json::to_string(schema).unwrap();
         xxhash_rust::xxh3::xxh3_64(json.as_bytes())
+    }
+
+    fn fingerprint() -> u64 {
+        fingerprint_of(&build_schema().0)
     }
 
     #[test]
     fn a_schema_change_needs_a_version_bump() {
+        // One row per version, in order, the last one for this version.
+        let versions: Vec<u32> = FINGERPRINTS.iter().map(|(v, _)| *v).collect();
+        assert_eq!(versions, (1..=SCHEMA_VERSION).collect::<Vec<_>>());
         let found = fingerprint();
         let committed = FINGERPRINTS
             .iter()
@@ -165,5 +173,73 @@ mod tests {
              SCHEMA_VERSION and add ({}, {found:#018x}) to FINGERPRINTS",
             SCHEMA_VERSION + 1
         );
+    }
+
+    /// This version's schema rebuilt field by field, each entry through `change` (`None`
+    /// drops the field).
+    fn rebuilt(change: impl Fn(&FieldEntry) -> Option<FieldEntry>) -> Schema {
+        let mut b = Schema::builder();
+        for (_, entry) in build_schema().0.fields() {
+            if let Some(e) = change(entry) {
+                b.add_field(e);
+            }
+        }
+        b.build()
+    }
+
+    /// `entry`, or `with` in place of the field called `name`.
+    fn replace(entry: &FieldEntry, name: &str, with: TextOptions) -> Option<FieldEntry> {
+        Some(if entry.name() == name {
+            FieldEntry::new_text(name.to_string(), with)
+        } else {
+            entry.clone()
+        })
+    }
+
+    /// The fingerprint the version test relies on changes with every kind of schema change,
+    /// so a change without a bump fails that test.
+    #[test]
+    fn the_fingerprint_sees_every_kind_of_schema_change() {
+        let base = fingerprint();
+        assert_eq!(fingerprint_of(&rebuilt(|e| Some(e.clone()))), base);
+        let changes = [
+            (
+                "a field dropped",
+                rebuilt(|e| (e.name() != "benchmark").then(|| e.clone())),
+            ),
+            (
+                "a field renamed",
+                rebuilt(|e| {
+                    Some(if e.name() == "unit" {
+                        FieldEntry::new("unit_name".into(), e.field_type().clone())
+                    } else {
+                        e.clone()
+                    })
+                }),
+            ),
+            ("a field added", {
+                let mut b = Schema::builder();
+                for (_, e) in build_schema().0.fields() {
+                    b.add_field(e.clone());
+                }
+                b.add_text_field("subject", STORED);
+                b.build()
+            }),
+            (
+                "a stored field no longer stored",
+                rebuilt(|e| replace(e, "category", TextOptions::default())),
+            ),
+            (
+                "another tokenizer",
+                rebuilt(|e| replace(e, "words", analysed(NGRAM_TOKENIZERS[1].0, POSITIONS))),
+            ),
+            (
+                "positions dropped",
+                rebuilt(|e| replace(e, "ng4", analysed(NGRAM_TOKENIZERS[3].0, FREQS))),
+            ),
+        ];
+        for (what, schema) in &changes {
+            assert_ne!(fingerprint_of(schema), base, "{what}");
+        }
     }
 }

@@ -45,9 +45,10 @@ impl KnowledgeGraph {
         };
         let norm = model::normalize_name(q);
         if norm.is_empty() {
-            return Err(Error::InvalidParam {
-                param: "name",
-                reason: "empty name".into(),
+            // Punctuation only: no node has that name.
+            return Err(Error::NotFound {
+                name: q.to_string(),
+                suggestions: Vec::new(),
             });
         }
 

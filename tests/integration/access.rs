@@ -1,5 +1,6 @@
 //! Access and limits on the real binary over a socket: the token on loopback, the request
-//! time limit (408), a request line too long for the HTTP layer, no CORS headers, SIGTERM
+//! time limit (408), a request line too long for the HTTP layer, CORS headers only for a
+//! configured origin, no filesystem path taken from an upload's name, SIGTERM
 //! and Ctrl-C finishing the requests in flight, and output into a closed pipe.
 
 use crate::common::{seed_bytes, seed_path, spawn_server};
@@ -17,7 +18,8 @@ fn serve(data: &Path, extra: &[&str]) -> (Child, u16) {
         .args(["serve", "--addr", "127.0.0.1:0"])
         .args(extra)
         .env("RUST_LOG", "warn")
-        .env_remove("PLANGRAPH_TOKEN");
+        .env_remove("PLANGRAPH_TOKEN")
+        .env_remove("PLANGRAPH_CORS");
     spawn_server(command)
 }
 
@@ -147,6 +149,183 @@ fn no_cors_headers_are_sent_by_default() {
     assert!(!head.contains("access-control-"), "{head}");
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// The CORS headers of the reply to a GET from `origin` and to a preflight of an upload.
+fn cors_heads(port: u16, origin: &str) -> (String, (u16, String)) {
+    let (status, get, _) = request(
+        port,
+        &format!("GET /api/stats HTTP/1.1\r\nOrigin: {origin}"),
+        b"",
+    );
+    assert_eq!(status, 200);
+    let (status, preflight, _) = request(
+        port,
+        &format!(
+            "OPTIONS /api/documents HTTP/1.1\r\nOrigin: {origin}\r\n\
+             Access-Control-Request-Method: POST\r\n\
+             Access-Control-Request-Headers: authorization"
+        ),
+        b"",
+    );
+    (get, (status, preflight))
+}
+
+#[test]
+fn cors_headers_go_only_to_the_configured_origin() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, port) = serve(dir.path(), &["--cors", "https://planner.example"]);
+    let (get, (status, preflight)) = cors_heads(port, "https://planner.example");
+    assert!(
+        get.contains("access-control-allow-origin: https://planner.example"),
+        "{get}"
+    );
+    assert_eq!(status, 200, "{preflight}");
+    assert!(
+        preflight.contains("access-control-allow-origin: https://planner.example"),
+        "{preflight}"
+    );
+    let methods = preflight
+        .lines()
+        .find_map(|l| l.strip_prefix("access-control-allow-methods: "))
+        .unwrap_or_else(|| panic!("no allowed methods: {preflight}"));
+    assert_eq!(methods, "get,post");
+    assert!(preflight.contains("access-control-allow-headers: authorization,content-type"));
+    // Another origin gets no allowance.
+    let (get, (_, preflight)) = cors_heads(port, "https://elsewhere.example");
+    assert!(!get.contains("access-control-allow-origin"), "{get}");
+    assert!(
+        !preflight.contains("access-control-allow-origin"),
+        "{preflight}"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
+fn cors_comes_from_the_configuration_file_too_and_a_bad_origin_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("plangraph.toml"),
+        "cors = \"http://localhost:3000, https://planner.example\"\n",
+    )
+    .unwrap();
+    let (mut child, port) = serve(dir.path(), &[]);
+    for origin in ["http://localhost:3000", "https://planner.example"] {
+        let (get, _) = cors_heads(port, origin);
+        assert!(
+            get.contains(&format!("access-control-allow-origin: {origin}")),
+            "{origin}: {get}"
+        );
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    for (bad, why) in [
+        ("planner.example", "no scheme"),
+        ("ftp://planner.example", "the scheme must be http or https"),
+        ("https://planner.example/app", "scheme and host"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_plangraph"))
+            .arg("--data")
+            .arg(dir.path())
+            .args(["serve", "--addr", "127.0.0.1:0", "--cors", bad])
+            .env_remove("PLANGRAPH_CORS")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("invalid cors") && err.contains(bad) && err.contains(why),
+            "{bad}: {err}"
+        );
+    }
+}
+
+/// Every file under `dir`, relative.
+fn files_under(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p.strip_prefix(dir).unwrap().display().to_string());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// An upload's name is a label, never a place to write: with `..`, an absolute path or a
+/// Windows path only the last component is kept, and nothing is written outside the data
+/// folder; a name with no file left in it is refused.
+#[test]
+fn no_filesystem_path_is_taken_from_an_upload_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("a/b/data");
+    std::fs::create_dir_all(&data).unwrap();
+    let (mut child, port) = serve(&data, &[]);
+    let seed = String::from_utf8(seed_bytes()).unwrap();
+    let uploads = [
+        ("..%2F..%2Fetc%2Fplanted-1.txt", "planted-1.txt"),
+        (
+            "%2Ftmp%2Fplangraph-planted-2.txt",
+            "plangraph-planted-2.txt",
+        ),
+        ("..%5C..%5Cplanted-3.txt", "planted-3.txt"),
+    ];
+    for (i, (name, kept)) in uploads.iter().enumerate() {
+        // a different unit each time: a new document, not the same one again
+        let text = seed.replace("市科技局", &format!("市第{i}局"));
+        let (status, _, body) = request(
+            port,
+            &format!("POST /api/documents?filename={name} HTTP/1.1"),
+            text.as_bytes(),
+        );
+        assert_eq!(status, 200, "{name}: {body}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["status"], "inserted", "{body}");
+        assert_eq!(v["file"], *kept, "{body}");
+    }
+    for (name, code) in [
+        ("..%2F", 400),
+        ("%2Fetc%2F", 400),
+        ("..", 415),
+        ("%20%2F%20", 400),
+    ] {
+        let (status, _, body) = request(
+            port,
+            &format!("POST /api/documents?filename={name} HTTP/1.1"),
+            seed.as_bytes(),
+        );
+        assert_eq!(status, code, "{name}: {body}");
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    // Nothing outside the data folder, no file named after an upload inside it.
+    let outside: Vec<String> = files_under(dir.path())
+        .into_iter()
+        .filter(|f| !f.starts_with("a/b/data/"))
+        .collect();
+    assert_eq!(outside, Vec::<String>::new());
+    assert!(
+        files_under(&data).iter().all(|f| !f.contains("planted")),
+        "{:?}",
+        files_under(&data)
+    );
+    assert!(!Path::new("/tmp/plangraph-planted-2.txt").exists());
+    assert!(!Path::new("/etc/planted-1.txt").exists());
+    // The three documents are stored under their kept names.
+    let kg = plangraph::knowledge_graph::KnowledgeGraph::open(&data).unwrap();
+    let mut sources: Vec<String> = kg.store().documents().map(|d| d.unwrap().source).collect();
+    sources.sort();
+    assert_eq!(
+        sources,
+        ["plangraph-planted-2.txt", "planted-1.txt", "planted-3.txt"]
+    );
 }
 
 /// SIGTERM or SIGINT while an upload is half sent: the upload completes, then the server

@@ -3,13 +3,16 @@
 //! what a clean ingest of its file gives or wholly absent, the text index and graph view
 //! agree with the store (the index is repaired on open), and re-running the ingest
 //! completes the set. The kills must land in the middle of the writes: a minimum number of
-//! trials must leave some but not all documents in the store.
+//! trials must leave some but not all documents in the store, and at least one kill must
+//! fall between a document's store write and the text index commit that follows it (the
+//! index found behind the store before it is repaired on open).
 //!
 //! `PLANGRAPH_CRASH_TRIALS` (default 50) and `PLANGRAPH_CRASH_SERVE_TRIALS` (default 8) set
 //! the number of trials, `PLANGRAPH_CRASH_SEED` repeats a run's kill moments.
 
 use crate::common::{seed_text, spawn_server};
-use plangraph::index::SearchRequest;
+use plangraph::extract::Segmenter;
+use plangraph::index::{SearchRequest, TextIndex};
 use plangraph::knowledge_graph::{KnowledgeGraph, OutcomeStatus};
 use plangraph::model::{Node, NodeKind};
 use plangraph::store::GraphStore;
@@ -111,9 +114,17 @@ fn reference(files: &[(String, String)]) -> Reference {
     Reference { docs, nodes, edges }
 }
 
-/// Check a data folder after a kill; returns how many documents it holds.
-fn assert_consistent(data: &Path, reference: &Reference, all: bool) -> usize {
-    let present = {
+/// What a kill left: documents in the store, and whether the text index was behind the
+/// store (the kill fell after a store write and before the index commit that follows it).
+#[derive(Debug, Clone, Copy)]
+struct Left {
+    present: usize,
+    index_behind: bool,
+}
+
+/// Check a data folder after a kill.
+fn assert_consistent(data: &Path, reference: &Reference, all: bool) -> Left {
+    let (present, generation) = {
         let store = GraphStore::open(&data.join("graph")).expect("the store opens");
         assert_eq!(store.verify().unwrap(), Vec::<String>::new());
         let mut present = 0;
@@ -137,7 +148,17 @@ fn assert_consistent(data: &Path, reference: &Reference, all: bool) -> usize {
             present += 1;
         }
         assert_eq!(store.document_count(), present);
-        present
+        (present, store.generation().unwrap())
+    };
+    // The index as the kill left it, before `KnowledgeGraph::open` repairs it.
+    let index_behind = {
+        let index = TextIndex::open(&data.join("text"), Segmenter::shared()).unwrap();
+        let at = index.generation().unwrap_or(0);
+        assert!(
+            at <= generation,
+            "index at {at}, ahead of the store's {generation}"
+        );
+        at < generation
     };
     let kg = KnowledgeGraph::open(data).expect("the data folder opens");
     assert!(
@@ -166,7 +187,10 @@ fn assert_consistent(data: &Path, reference: &Reference, all: bool) -> usize {
         assert_eq!(present, reference.docs.len());
         assert_eq!((nodes, edges), (reference.nodes, reference.edges));
     }
-    present
+    Left {
+        present,
+        index_behind,
+    }
 }
 
 fn plangraph(data: &Path) -> Command {
@@ -193,7 +217,11 @@ fn complete(data: &Path, docs: &Path, reference: &Reference) {
         "{}",
         String::from_utf8_lossy(&done.stderr)
     );
-    assert_consistent(data, reference, true);
+    let left = assert_consistent(data, reference, true);
+    assert!(
+        !left.index_behind,
+        "a finished ingest leaves the index in step"
+    );
 }
 
 /// Tally of where the kills landed.
@@ -202,15 +230,18 @@ struct Outcomes {
     empty: usize,
     partial: usize,
     full: usize,
+    /// Kills after a store write and before the index commit that follows it.
+    index_behind: usize,
 }
 
 impl Outcomes {
-    fn add(&mut self, present: usize, n: usize) {
-        match present {
+    fn add(&mut self, left: Left, n: usize) {
+        match left.present {
             0 => self.empty += 1,
             p if p == n => self.full += 1,
             _ => self.partial += 1,
         }
+        self.index_behind += usize::from(left.index_behind);
     }
 }
 
@@ -240,9 +271,9 @@ fn ingest_killed_at_random_moments_leaves_whole_documents() {
         std::thread::sleep(delay);
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
-        let present = assert_consistent(&data, &reference, false);
-        outcomes.add(present, DOCS);
-        landed.push(present);
+        let left = assert_consistent(&data, &reference, false);
+        outcomes.add(left, DOCS);
+        landed.push(left.present);
         complete(&data, &docs, &reference);
         std::fs::remove_dir_all(&data).unwrap();
     }
@@ -253,6 +284,12 @@ fn ingest_killed_at_random_moments_leaves_whole_documents() {
     assert!(
         outcomes.partial * 3 >= trials,
         "too few kills landed mid-ingest: {outcomes:?}"
+    );
+    // One commit ends the batch: a kill after the first document is stored and before that
+    // commit leaves the index behind, and the open must repair it.
+    assert!(
+        outcomes.index_behind >= 1,
+        "no kill landed between a store write and its index commit: {outcomes:?}"
     );
 }
 
@@ -333,9 +370,9 @@ fn serve_killed_during_uploads_leaves_whole_documents() {
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
         client.join().unwrap();
-        let present = assert_consistent(&data, &reference, false);
-        outcomes.add(present, DOCS);
-        landed.push(present);
+        let left = assert_consistent(&data, &reference, false);
+        outcomes.add(left, DOCS);
+        landed.push(left.present);
         complete(&data, &docs, &reference);
         std::fs::remove_dir_all(&data).unwrap();
     }

@@ -702,7 +702,10 @@ fn seed_trace_of_an_alias_finds_the_fund_goal() {
 fn seed_path_joins_institutions_of_two_different_goals() {
     let kg = seeded();
     let p = kg.path("国家超级计算中心", "中德青年科学院", &[]).unwrap();
-    assert!(p.length >= 2);
+    // institution ← goal ← unit → goal → institution: the two goals share nothing else
+    assert_eq!(p.length, 4);
+    assert_eq!(p.nodes.len(), 5);
+    assert_eq!(p.nodes[2].name, "市科技局");
     assert_eq!(p.nodes.first().unwrap().name, "国家超级计算中心");
     assert_eq!(p.nodes.last().unwrap().name, "中德青年科学院");
 }

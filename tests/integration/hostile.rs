@@ -593,3 +593,116 @@ async fn invalid_utf8_in_parameters_gets_400_naming_the_problem() {
         );
     }
 }
+
+// --- inputs that are not plain files ----------------------------------------------------
+
+/// `ingest` run as the user `nobody` when the test runs as root (root reads a mode-000
+/// file anyway), so the unreadable file is really unreadable.
+fn ingest_unprivileged(data: &Path, path: &Path) -> Option<Output> {
+    let mut cmd = if nix_is_root() {
+        if !Path::new("/usr/bin/setpriv").exists() {
+            return None;
+        }
+        let mut c = Command::new("/usr/bin/setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_plangraph"));
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_plangraph"))
+    };
+    cmd.arg("--data")
+        .arg(data)
+        .arg("ingest")
+        .arg(path)
+        .env("RUST_LOG", "warn");
+    Some(cmd.output().unwrap())
+}
+
+fn nix_is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+#[test]
+fn an_unreadable_file_fails_naming_it_and_the_reason() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let open = |p: &Path, mode| std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode));
+    open(dir.path(), 0o755).unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    open(&docs, 0o755).unwrap();
+    let file = docs.join("locked.txt");
+    std::fs::write(&file, seed_bytes()).unwrap();
+    open(&file, 0o000).unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    open(&data, 0o777).unwrap();
+    let Some(out) = ingest_unprivileged(&data, &file) else {
+        eprintln!("hostile: no setpriv to drop root; skipped");
+        return;
+    };
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("failed:") && err.contains("locked.txt") && err.contains("ermission denied"),
+        "{err}"
+    );
+    assert!(err.contains("0 ingested, 0 unchanged, 1 failed"), "{err}");
+}
+
+#[test]
+fn a_folder_named_like_a_document_is_read_as_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("plans.txt");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("seed.txt"), seed_bytes()).unwrap();
+    let (code, report) = ingest_json(&dir.path().join("data"), &[&folder]);
+    assert_eq!(code, Some(0), "{report}");
+    assert_eq!(report["ingested"], 1);
+    assert_eq!(outcome(&report, "plans.txt/seed.txt")["goals"], 9);
+}
+
+#[test]
+fn a_path_that_does_not_exist_fails_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-plan.txt");
+    let out = plangraph(
+        &dir.path().join("data"),
+        &["ingest", missing.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("no-such-plan.txt: no such file or folder"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn empty_and_whitespace_uploads_get_422_and_a_too_large_one_413() {
+    let app = app();
+    for (name, body) in [
+        ("empty.txt", Vec::new()),
+        ("blank.txt", " \t\r\n\u{3000}\n".as_bytes().to_vec()),
+        ("blank.md", b"\n\n\n".to_vec()),
+    ] {
+        let (status, v) = call(
+            &app,
+            "POST",
+            &format!("/api/documents?filename={name}"),
+            body,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {v}");
+        assert_eq!(v["error"]["message"], "the file is empty", "{name}");
+    }
+    let big = vec![b'a'; plangraph::http::BODY_LIMIT + 1];
+    let (status, v) = call(&app, "POST", "/api/documents?filename=big.txt", big).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
+    assert_eq!(v["error"]["code"], "too_large");
+    let (_, stats) = call(&app, "GET", "/api/stats", vec![]).await;
+    assert_eq!(stats["documents"], 1, "nothing lost");
+}

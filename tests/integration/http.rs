@@ -285,7 +285,20 @@ async fn unknown_names_are_404_with_suggestions() {
     let r = get(&app, &format!("/api/trace?name={}", enc("深化"))).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(r.error_code(), "ambiguous");
-    assert!(r.json()["error"]["suggestions"].as_array().unwrap().len() >= 2);
+    let mut suggested: Vec<String> = r.json()["error"]["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect();
+    suggested.sort();
+    assert_eq!(
+        suggested,
+        [
+            "深化科技管理改革 (goal, 市科技局 2021, g-reform)",
+            "深化院地合作 (goal, 市科技局 2022, g-2022)"
+        ]
+    );
 }
 
 #[tokio::test]
@@ -394,8 +407,9 @@ async fn stats_and_documents() {
     let app = sample_app();
     let v = get(&app, "/api/stats").await.json();
     assert_eq!(v["documents"], 3);
-    assert!(v["nodes"]["goal"].as_u64().unwrap() >= 6);
-    assert!(v["edges"]["depends_on"].as_u64().is_some());
+    // 4 + 1 + 1 goals; depends_on: 2 + 1 (2021), 1 (2022), 1 (the other unit)
+    assert_eq!(v["nodes"]["goal"], 6);
+    assert_eq!(v["edges"]["depends_on"], 5);
     let d = get(&app, "/api/documents?limit=2").await.json();
     assert_eq!(d["total"], 3);
     assert_eq!(d["documents"].as_array().unwrap().len(), 2);
@@ -849,4 +863,221 @@ fn serve_prints_its_address_answers_and_stops_gracefully_on_ctrl_c() {
     assert!(killed.success());
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0), "a clean exit after Ctrl-C");
+}
+
+/// A request to `route` that the server answers with 200 when `extra` is acceptable.
+fn bounded_uri(route: &str, extra: &str) -> String {
+    let base = match route {
+        "/api/search" => format!("/api/search?q={}", enc("科技")),
+        "/api/trace" => format!("/api/trace?name={}", enc("国家超级计算中心")),
+        "/api/nodes/{id}/neighbors" => format!("/api/nodes/{}/neighbors?", enc("国家超级计算中心")),
+        "/api/nodes/{id}/co-dependent" => "/api/nodes/g-platforms/co-dependent?".to_string(),
+        other => format!("{other}?"),
+    };
+    let sep = if base.ends_with('?') { "" } else { "&" };
+    format!("{base}{sep}{extra}")
+}
+
+/// The OpenAPI document declares every bound the server enforces, from `src/limits.rs`;
+/// each declared edge is accepted and one past it refused, so the document and the checks
+/// cannot drift apart.
+#[tokio::test]
+async fn openapi_declares_every_enforced_bound() {
+    use plangraph::limits::*;
+    let app = sample_app();
+    let doc = get(&app, "/api/openapi.json").await.json();
+    let param = |route: &str, name: &str| -> Value {
+        let ops = &doc["paths"][route];
+        ["get", "post"]
+            .iter()
+            .flat_map(|m| ops[*m]["parameters"].as_array().into_iter().flatten())
+            .find(|p| p["name"] == name && p["in"] == "query")
+            .unwrap_or_else(|| panic!("{route} has no query parameter {name}"))
+            .clone()
+    };
+    // The constants, route by route.
+    let expected: &[(&str, Bound)] = &[
+        ("/api/search", SEARCH_LIMIT),
+        ("/api/search", SEARCH_OFFSET),
+        ("/api/search", SEARCH_YEAR),
+        ("/api/trace", TRACE_LIMIT),
+        ("/api/nodes/{id}/neighbors", NEIGHBORS_DEPTH),
+        ("/api/nodes/{id}/neighbors", NEIGHBORS_LIMIT),
+        ("/api/nodes/{id}/co-dependent", CO_DEPENDENT_LIMIT),
+        ("/api/rank", RANK_LIMIT),
+        ("/api/documents", DOCUMENTS_LIMIT),
+        ("/api/documents", DOCUMENTS_OFFSET),
+        ("/api/overview", OVERVIEW_LIMIT),
+    ];
+    for (route, b) in expected {
+        let schema = &param(route, b.param)["schema"];
+        let what = format!("{route} {}", b.param);
+        assert_eq!(schema["minimum"].as_u64(), Some(b.min as u64), "{what}");
+        assert_eq!(schema["maximum"].as_u64(), Some(b.max as u64), "{what}");
+        let status = |v: u128| {
+            let app = app.clone();
+            let uri = bounded_uri(route, &format!("{}={v}", b.param));
+            async move { (get(&app, &uri).await.status, uri) }
+        };
+        for ok in [b.min as u128, b.max.min(u16::MAX as usize) as u128] {
+            let (s, uri) = status(ok).await;
+            assert_eq!(s, StatusCode::OK, "{uri}");
+        }
+        let (s, uri) = status(b.max as u128 + 1).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{uri}");
+        if b.min > 0 {
+            let (s, uri) = status(b.min as u128 - 1).await;
+            assert_eq!(s, StatusCode::BAD_REQUEST, "{uri}");
+        }
+    }
+    // Every integer query parameter of the document is bounded on both sides.
+    for (route, ops) in doc["paths"].as_object().unwrap() {
+        for op in ops.as_object().unwrap().values() {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                if p["schema"]["type"] == "integer" {
+                    assert!(
+                        expected
+                            .iter()
+                            .any(|(r, b)| r == route && p["name"] == b.param),
+                        "{route} {} is not among the checked bounds",
+                        p["name"]
+                    );
+                }
+            }
+        }
+    }
+    // The text parameters: required, non-blank, the query's longest length.
+    let texts: &[(&str, Text)] = &[
+        ("/api/search", SEARCH_QUERY),
+        ("/api/trace", TRACE_NAME),
+        ("/api/path", PATH_FROM),
+        ("/api/path", PATH_TO),
+        ("/api/documents", UPLOAD_FILENAME),
+    ];
+    for (route, t) in texts {
+        let p = param(route, t.param);
+        let what = format!("{route} {}", t.param);
+        assert_eq!(p["required"], true, "{what}");
+        assert_eq!(p["schema"]["minLength"], 1, "{what}");
+        assert_eq!(
+            p["schema"]["maxLength"].as_u64(),
+            t.max_chars.map(|m| m as u64),
+            "{what}"
+        );
+        let pattern = regex::Regex::new(p["schema"]["pattern"].as_str().unwrap()).unwrap();
+        for blank in [" ", "\t", "　"] {
+            assert!(!pattern.is_match(blank), "{what} admits {blank:?}");
+        }
+    }
+    assert_eq!(
+        param("/api/search", "q")["schema"]["maxLength"],
+        MAX_QUERY_CHARS
+    );
+    let q = |n: usize| format!("/api/search?q={}", enc(&"科".repeat(n)));
+    assert_eq!(get(&app, &q(MAX_QUERY_CHARS)).await.status, StatusCode::OK);
+    assert_eq!(
+        get(&app, &q(MAX_QUERY_CHARS + 1)).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        get(&app, "/api/search?q=%20").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        get(&app, "/api/trace?name=%20").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    let path = |from: &str, to: &str| format!("/api/path?from={}&to={}", enc(from), enc(to));
+    assert_eq!(
+        get(&app, &path(" ", "高新区")).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    // The upload's name: what the pattern admits is what the server takes.
+    let names = regex::Regex::new(UPLOAD_NAME_PATTERN).unwrap();
+    for ok in ["a.txt", "dir/b.MD", "c:\\x\\计划.docx", " 目标 .txt"] {
+        assert!(names.is_match(ok), "{ok}");
+    }
+    for refused in ["a/", " ", ".txt", "a.pdf", "a.txt/", "x/ .txt"] {
+        assert!(!names.is_match(refused), "{refused}");
+        let r = post(
+            &app,
+            &format!("/api/documents?filename={}", enc(refused)),
+            &[],
+            b"x".to_vec(),
+        )
+        .await;
+        assert!(r.status.is_client_error(), "{refused}: {}", r.status);
+    }
+    // The kind and label lists admit the names the server parses, and nothing else.
+    let kinds = regex::Regex::new(
+        param("/api/search", "kind")["schema"]["pattern"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    for ok in ["", "goal", "goal, institution", "place，unit,", " target "] {
+        assert!(kinds.is_match(ok), "{ok:?}");
+        let r = get(&app, &format!("/api/search?q=a&kind={}", enc(ok))).await;
+        assert_eq!(r.status, StatusCode::OK, "{ok:?}");
+    }
+    for bad in ["goals", "goal;unit", "x"] {
+        assert!(!kinds.is_match(bad), "{bad:?}");
+        let r = get(&app, &format!("/api/search?q=a&kind={}", enc(bad))).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad:?}");
+    }
+    let rank = regex::Regex::new(
+        param("/api/rank", "kind")["schema"]["pattern"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(rank.is_match("institution") && !rank.is_match("goal"));
+    assert!(!rank.is_match("place,institution"));
+}
+
+/// Found by schemathesis: a compressed backup polled its body stream once more after the
+/// end, which panicked the worker and cut the connection without a reply.
+#[tokio::test]
+async fn a_compressed_backup_streams_to_the_end() {
+    let app = sample_app();
+    let plain = get(&app, "/api/backup").await;
+    assert_eq!(plain.status, StatusCode::OK);
+    let lines = plain
+        .body
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .count();
+    // header, 3 documents, and the nodes and edges of the sample graph
+    let stats = get(&app, "/api/stats").await.json();
+    let count = |v: &Value| -> u64 {
+        v.as_object()
+            .unwrap()
+            .values()
+            .map(|n| n.as_u64().unwrap())
+            .sum()
+    };
+    assert_eq!(
+        lines as u64,
+        1 + 3 + count(&stats["nodes"]) + count(&stats["edges"])
+    );
+    let gz = send(
+        &app,
+        Request::get("/api/backup")
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(gz.status, StatusCode::OK);
+    assert_eq!(gz.headers[header::CONTENT_ENCODING], "gzip");
+    assert_eq!(&gz.body[..2], &[0x1f, 0x8b], "a gzip stream");
+    let inflated = {
+        use std::io::Read;
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(&gz.body[..])
+            .read_to_end(&mut out)
+            .unwrap();
+        out
+    };
+    assert_eq!(inflated, plain.body);
 }
