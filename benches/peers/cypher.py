@@ -39,8 +39,8 @@ conn.execute("CREATE NODE TABLE N(id STRING PRIMARY KEY, kind STRING, name STRIN
              "benchmark STRING, unit STRING, year INT64, cat INT64, category STRING, num INT64, "
              "number STRING, props STRING)")
 conn.execute("CREATE REL TABLE E(FROM N TO N, label STRING, walk BOOLEAN, props STRING)")
-conn.execute(f"COPY N FROM '{ncsv}' (HEADER=true, PARALLEL=false, QUOTE='"', ESCAPE='"')")
-conn.execute(f"COPY E FROM '{ecsv}' (HEADER=true, PARALLEL=false, QUOTE='"', ESCAPE='"')")
+conn.execute(f"""COPY N FROM '{ncsv}' (HEADER=true, PARALLEL=false, QUOTE='"', ESCAPE='"')""")
+conn.execute(f"""COPY E FROM '{ecsv}' (HEADER=true, PARALLEL=false, QUOTE='"', ESCAPE='"')""")
 load_s = time.perf_counter() - t0
 
 
