@@ -26,10 +26,9 @@ impl KnowledgeGraph {
         let files = pipeline::files_to_ingest(paths, &mut report);
         progress(Progress::Start(files.len()));
 
-        let mut index = self.write_index();
         let mut last_generation = None;
         for path in &files {
-            let outcome = match self.ingest_file(path, &mut index) {
+            let outcome = match self.ingest_file(path) {
                 Ok((outcome, generation)) => {
                     last_generation = Some(generation);
                     outcome
@@ -40,6 +39,7 @@ impl KnowledgeGraph {
             report.push(outcome);
         }
         if let Some(g) = last_generation {
+            let mut index = self.write_index();
             if index.generation() != Some(g) {
                 index.commit(g)?;
             }
@@ -48,7 +48,7 @@ impl KnowledgeGraph {
         Ok(report)
     }
 
-    fn ingest_file(&self, path: &Path, index: &mut TextIndex) -> Result<(DocumentOutcome, u64)> {
+    fn ingest_file(&self, path: &Path) -> Result<(DocumentOutcome, u64)> {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         if meta.len() > ingest::MAX_FILE_BYTES {
             return Err(Error::Ingest {
@@ -60,25 +60,26 @@ impl KnowledgeGraph {
             });
         }
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        self.ingest_with(path, &bytes, index)
+        // The batch commits the text index once, at its end.
+        self.ingest_with(path, &bytes, false)
     }
 
     /// Ingest one file's bytes (an upload). `name` gives the type by its ending.
     pub fn ingest_bytes(&self, name: &str, bytes: &[u8]) -> Result<DocumentOutcome> {
-        let mut index = self.write_index();
-        let (outcome, generation) = self.ingest_with(Path::new(name), bytes, &mut index)?;
-        if index.generation() != Some(generation) {
-            index.commit(generation)?;
-        }
+        let (outcome, _) = self.ingest_with(Path::new(name), bytes, true)?;
         self.store.flush()?;
         Ok(outcome)
     }
 
+    /// Parse and extract without holding any lock (searches and traces go on meanwhile),
+    /// then, holding the text index for writing, write the store, bring the view and the
+    /// index along and, if `commit`, commit the index: writers queue one behind the other,
+    /// readers wait only for the write itself.
     fn ingest_with(
         &self,
         path: &Path,
         bytes: &[u8],
-        index: &mut TextIndex,
+        commit: bool,
     ) -> Result<(DocumentOutcome, u64)> {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         // A parser bug on one hostile file must fail that file, not the whole batch.
@@ -119,6 +120,8 @@ impl KnowledgeGraph {
             path: path.to_path_buf(),
             source: ingest::IngestError::Internal(pipeline::panic_message(&panic)),
         })?;
+        let mut index = self.write_index();
+        // Read before the lock: the store checks it still holds, or reads it again.
         let change = self.write_batch(prior, &batch)?;
         outcome.status = match change.status {
             WriteStatus::Inserted => OutcomeStatus::Inserted,
@@ -126,7 +129,10 @@ impl KnowledgeGraph {
             WriteStatus::Unchanged => OutcomeStatus::Unchanged,
         };
         if change.status != WriteStatus::Unchanged {
-            outcome.indexed = self.apply_to_index(index, &change, &batch, &tokens)?;
+            outcome.indexed = self.apply_to_index(&mut index, &change, &batch, &tokens)?;
+        }
+        if commit && index.generation() != Some(change.generation) {
+            index.commit(change.generation)?;
         }
         Ok((outcome, change.generation))
     }
