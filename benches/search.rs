@@ -40,7 +40,7 @@ use corpus::GeneratedDocument;
 use plangraph::extract::{GoalTokens, Segmenter};
 use plangraph::index::snippet::best_snippet;
 use plangraph::index::tokenizer::{fold_text, word_term};
-use plangraph::index::{SearchRequest, TextIndex};
+use plangraph::index::{HitField, SearchRequest, TextIndex};
 use plangraph::model::{document_id, goal_id, Node, NodeKind, Props};
 use rusqlite::{params, Connection};
 use serde_json::json;
@@ -397,9 +397,9 @@ impl Sqlite {
             let benchmark: String = row.get(3)?;
             let s = best_snippet(
                 &[
-                    ("title", &name),
-                    ("content", &content),
-                    ("benchmark", &benchmark),
+                    (HitField::Title, &name),
+                    (HitField::Content, &content),
+                    (HitField::Benchmark, &benchmark),
                 ],
                 &terms,
             );

@@ -222,7 +222,7 @@ pub struct SearchHitSchema {
     /// `[start, end)` character offsets of the matches within `snippet`.
     pub highlights: Vec<[usize; 2]>,
     /// Which field the snippet is from: `title`, `content`, `benchmark`, `name`, `alias`.
-    pub field: String,
+    pub field: crate::index::HitField,
     pub unit: Option<String>,
     pub year: Option<u16>,
     pub category: Option<String>,

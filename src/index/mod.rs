@@ -14,6 +14,7 @@ pub mod names;
 pub mod query;
 pub mod schema;
 pub mod snippet;
+pub use snippet::HitField;
 pub mod tokenizer;
 
 use crate::error::{Error, Result};
@@ -97,7 +98,7 @@ pub struct SearchHit {
     /// `[start, end)` character offsets of the matches within `snippet`.
     pub highlights: Vec<[usize; 2]>,
     /// Which field the snippet is from: `title`, `content`, `benchmark`, `name`, `alias`.
-    pub field: String,
+    pub field: HitField,
     /// On goal hits: the goal's unit, year, category and number.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub goal: Option<GoalPlace>,
@@ -461,9 +462,9 @@ impl TextIndex {
             let benchmark = text(f.benchmark).unwrap_or_default();
             snippet::best_snippet(
                 &[
-                    ("title", &name),
-                    ("content", &content),
-                    ("benchmark", &benchmark),
+                    (HitField::Title, &name),
+                    (HitField::Content, &content),
+                    (HitField::Benchmark, &benchmark),
                 ],
                 terms,
             )
@@ -472,8 +473,8 @@ impl TextIndex {
                 .get_all(f.alias)
                 .filter_map(|v| v.as_str().map(str::to_string))
                 .collect();
-            let mut candidates: Vec<(&str, &str)> = vec![("name", name.as_str())];
-            candidates.extend(aliases.iter().map(|a| ("alias", a.as_str())));
+            let mut candidates: Vec<(HitField, &str)> = vec![(HitField::Name, name.as_str())];
+            candidates.extend(aliases.iter().map(|a| (HitField::Alias, a.as_str())));
             snippet::best_snippet(&candidates, terms)
         };
         Ok(SearchHit {

@@ -14,6 +14,20 @@ const CONTEXT_BEFORE: usize = 20;
 const SENTENCE_LOOKBACK: usize = 40;
 const ELLIPSIS: char = '…';
 
+/// Which text of a hit its snippet is from: a goal's `title`, `content` or `benchmark`, an
+/// entity's `name` or one of its `alias`es.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum HitField {
+    Title,
+    Content,
+    Benchmark,
+    Name,
+    Alias,
+}
+
 /// A snippet of one field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snippet {
@@ -21,7 +35,7 @@ pub struct Snippet {
     /// `[start, end)` character offsets within `text`, sorted, not overlapping.
     pub highlights: Vec<[usize; 2]>,
     /// Which of the candidate fields it is from.
-    pub field: String,
+    pub field: HitField,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -117,7 +131,7 @@ fn distinct_terms(occs: &[Occurrence]) -> usize {
 /// of preference on ties): the one with the most distinct terms, then the most
 /// occurrences. A field without any match is used only when none matches (the first
 /// non-empty one, without highlights).
-pub fn best_snippet(fields: &[(&str, &str)], terms: &[String]) -> Snippet {
+pub fn best_snippet(fields: &[(HitField, &str)], terms: &[String]) -> Snippet {
     struct Candidate {
         field: usize,
         key: (usize, usize),
@@ -145,7 +159,7 @@ pub fn best_snippet(fields: &[(&str, &str)], terms: &[String]) -> Snippet {
             Snippet {
                 text,
                 highlights,
-                field: fields[c.field].0.to_string(),
+                field: fields[c.field].0,
             }
         }
         None => {
@@ -154,13 +168,13 @@ pub fn best_snippet(fields: &[(&str, &str)], terms: &[String]) -> Snippet {
                 .find(|(_, t)| !t.trim().is_empty())
                 .or(fields.first())
                 .copied()
-                .unwrap_or(("", ""));
+                .unwrap_or((HitField::Name, ""));
             let chars: Vec<char> = text.chars().collect();
             let (text, _) = cut(&chars, &[]);
             Snippet {
                 text,
                 highlights: Vec::new(),
-                field: name.to_string(),
+                field: name,
             }
         }
     }
@@ -257,10 +271,13 @@ mod tests {
 
     #[test]
     fn short_text_is_whole_with_every_match() {
-        let s = best_snippet(&[("title", "海洋科技与海洋经济")], &terms(&["海洋"]));
+        let s = best_snippet(
+            &[(HitField::Title, "海洋科技与海洋经济")],
+            &terms(&["海洋"]),
+        );
         assert_eq!(s.text, "海洋科技与海洋经济");
         assert_eq!(s.highlights, vec![[0, 2], [5, 7]]);
-        assert_eq!(s.field, "title");
+        assert_eq!(s.field, HitField::Title);
     }
 
     #[test]
@@ -270,7 +287,7 @@ mod tests {
             "甲".repeat(200),
             "乙".repeat(200)
         );
-        let s = best_snippet(&[("content", &text)], &terms(&["上海"]));
+        let s = best_snippet(&[(HitField::Content, &text)], &terms(&["上海"]));
         assert!(s.text.starts_with("…推进中国"), "{}", s.text);
         assert!(s.text.ends_with('…'));
         let n = s.text.chars().count();
@@ -281,7 +298,7 @@ mod tests {
     #[test]
     fn folding_and_whitespace_match_like_the_index() {
         let s = best_snippet(
-            &[("content", "建设ＡＩ 平台（青岛）")],
+            &[(HitField::Content, "建设ＡＩ 平台（青岛）")],
             &terms(&["ai平", "(青岛)"]),
         );
         assert_eq!(marked(&s), ["ＡＩ 平", "（青岛）"]);
@@ -310,13 +327,16 @@ mod tests {
     #[test]
     fn overlapping_matches_merge_and_fields_compete() {
         let s = best_snippet(
-            &[("title", "新能源"), ("content", "能源能源")],
+            &[(HitField::Title, "新能源"), (HitField::Content, "能源能源")],
             &terms(&["能源", "新能"]),
         );
-        assert_eq!(s.field, "title");
+        assert_eq!(s.field, HitField::Title);
         assert_eq!(s.highlights, vec![[0, 3]]);
-        let s = best_snippet(&[("title", "x"), ("content", "")], &terms(&["量子"]));
-        assert_eq!((s.field.as_str(), s.text.as_str()), ("title", "x"));
+        let s = best_snippet(
+            &[(HitField::Title, "x"), (HitField::Content, "")],
+            &terms(&["量子"]),
+        );
+        assert_eq!((s.field, s.text.as_str()), (HitField::Title, "x"));
         assert!(s.highlights.is_empty());
     }
 
@@ -327,7 +347,7 @@ mod tests {
             "丙".repeat(150),
             "丁".repeat(150)
         );
-        let s = best_snippet(&[("content", &text)], &terms(&["海洋", "科技"]));
+        let s = best_snippet(&[(HitField::Content, &text)], &terms(&["海洋", "科技"]));
         assert!(s.text.contains("海洋与科技"), "{}", s.text);
         assert_eq!(marked(&s), ["海洋", "科技"]);
     }

@@ -214,7 +214,7 @@ async fn openapi_schemas_match_what_the_routes_return() {
         score: 1.0,
         snippet: "s".into(),
         highlights: vec![[0, 1]],
-        field: "title".into(),
+        field: plangraph::index::HitField::Title,
         goal: Some(plangraph::model::GoalPlace {
             unit: "u".into(),
             year: Some(2021),

@@ -382,8 +382,8 @@ fn a_document_mentioning_a_known_entity_does_not_index_it_again() {
         .unwrap();
     let hit = hits.hits.iter().find(|h| h.id == institute).unwrap();
     assert_eq!(
-        (hit.field.as_str(), hit.snippet.as_str()),
-        ("alias", "中科院海洋研究所")
+        (hit.field, hit.snippet.as_str()),
+        (plangraph::index::HitField::Alias, "中科院海洋研究所")
     );
 
     // the same bytes again index nothing; a goal's new text indexes that goal alone

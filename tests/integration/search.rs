@@ -5,7 +5,7 @@
 
 use crate::common::seed_goal_nodes;
 use plangraph::extract::{GoalTokens, Segmenter};
-use plangraph::index::{OpenState, SearchRequest, SearchResults, TextIndex};
+use plangraph::index::{HitField, OpenState, SearchRequest, SearchResults, TextIndex};
 use plangraph::ingest::{Layout, ParsedDocument, ParsedGoal};
 use plangraph::model::{Node, NodeKind};
 use plangraph::Error;
@@ -250,7 +250,7 @@ fn snippet_highlights_point_at_the_query_text() {
             .map(fold)
             .collect();
         for hit in &r.hits {
-            assert!(["title", "content", "benchmark"].contains(&hit.field.as_str()));
+            assert!([HitField::Title, HitField::Content, HitField::Benchmark].contains(&hit.field));
             assert!(!hit.highlights.is_empty(), "{q}: {hit:?}");
             let chars: Vec<char> = hit.snippet.chars().collect();
             assert!(chars.len() <= 122, "{}", hit.snippet);
@@ -266,11 +266,11 @@ fn snippet_highlights_point_at_the_query_text() {
     }
     let r = search(index, "上海");
     let hit = &r.hits[0];
-    assert_eq!(hit.field, "content");
+    assert_eq!(hit.field, HitField::Content);
     assert!(hit.snippet.contains("上海合作组织"));
     assert!(hit.snippet.chars().count() >= 60);
     let title = search(index, "谋划");
-    assert_eq!(title.hits[0].field, "title");
+    assert_eq!(title.hits[0].field, HitField::Title);
     assert_eq!(title.hits[0].snippet, "加强科技创新改革谋划");
     assert_eq!(title.hits[0].highlights, vec![[8, 10]]);
 }
@@ -296,7 +296,7 @@ fn hits_carry_goal_fields() {
     assert_eq!(g.category, "创优目标");
     assert_eq!(g.number, "2");
     let b = search(index, "首批试点行列");
-    assert_eq!(b.hits[0].field, "benchmark");
+    assert_eq!(b.hits[0].field, HitField::Benchmark);
     let json = serde_json::to_value(&r).unwrap();
     assert_eq!(json["total"], 1);
     assert!(json["hits"][0]["highlights"][0].is_array());
@@ -563,7 +563,7 @@ fn entities_are_found_by_name_and_alias() {
     let h = &r.hits[0];
     assert_eq!(h.kind, NodeKind::Institution);
     assert_eq!(h.name, "海洋试点国家实验室");
-    assert_eq!(h.field, "alias");
+    assert_eq!(h.field, HitField::Alias);
     assert_eq!(h.snippet, "崂山实验室");
     assert_eq!(h.highlights, vec![[0, 2]]);
     assert_eq!(h.goal, None);
@@ -575,7 +575,7 @@ fn entities_are_found_by_name_and_alias() {
         })
         .unwrap();
     assert_eq!(r.total, 1);
-    assert_eq!(r.hits[0].field, "name");
+    assert_eq!(r.hits[0].field, HitField::Name);
 }
 
 #[test]
@@ -855,7 +855,7 @@ fn matches_do_not_span_two_fields_and_long_queries_are_exact() {
     }
     assert_eq!(search(&index, "创新平台，发展蓝色经济。！").total, 0);
     let b = search(&index, "深圳市海洋经济规模");
-    assert_eq!(b.hits[0].field, "benchmark");
+    assert_eq!(b.hits[0].field, HitField::Benchmark);
     assert_eq!(b.hits[0].highlights, vec![[0, 9]]);
 }
 
