@@ -64,6 +64,9 @@ pub(super) fn print_show(
 ) -> Result<()> {
     let n = &view.node;
     outln!("{} ({}) {}", n.name, n.kind, n.id);
+    if !view.aliases.is_empty() {
+        outln!("  aliases: {}", view.aliases.join(", "));
+    }
     for (k, v) in &n.props {
         let v = match v {
             serde_json::Value::String(s) => s.clone(),

@@ -119,6 +119,8 @@ impl KnowledgeGraph {
             path: path.to_path_buf(),
             source: ingest::IngestError::Internal(pipeline::panic_message(&panic)),
         })?;
+        // the user corrections applied here too, so the index follows what is written
+        let batch = self.store.corrected(&batch)?;
         let change = self.write_batch(prior, &batch)?;
         outcome.status = match change.status {
             WriteStatus::Inserted => OutcomeStatus::Inserted,
@@ -134,7 +136,7 @@ impl KnowledgeGraph {
     /// Bring the text index along with one write, from its change record: removed nodes
     /// leave it; goals and targets are indexed when new or rewritten, other nodes when new
     /// or when their name, aliases or kind changed. Returns how many nodes were indexed.
-    fn apply_to_index(
+    pub(super) fn apply_to_index(
         &self,
         index: &mut TextIndex,
         change: &DocumentChange,
