@@ -100,3 +100,22 @@ pub(super) fn print_show(
 pub(super) fn label_of(n: &Node) -> String {
     format!("{} ({})", n.name, n.kind)
 }
+
+/// The user aliases as a table (`alias list`).
+pub(super) fn print_aliases(list: &crate::knowledge_graph::AliasList) {
+    if list.aliases.is_empty() {
+        outln!("no aliases added (plangraph alias add ALIAS NAME_OR_ID)");
+        return;
+    }
+    let mut t = table(&["alias", "node", "name", "added_at", "merged"]);
+    for a in &list.aliases {
+        t.add_row(vec![
+            a.alias.clone(),
+            a.node.clone(),
+            a.name.clone(),
+            a.added_at.to_string(),
+            a.merged.join(", "),
+        ]);
+    }
+    outln!("{t}");
+}

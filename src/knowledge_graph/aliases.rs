@@ -172,7 +172,13 @@ impl KnowledgeGraph {
                 suggestions: known,
             });
         };
-        let drop = vec![(normalize_name(&c.alias), c.node.clone())];
+        // An alias that merged nodes was their name: it stays with the kept node, as the
+        // merge does, until their documents are ingested again.
+        let drop = if c.merged.is_empty() {
+            vec![(normalize_name(&c.alias), c.node.clone())]
+        } else {
+            Vec::new()
+        };
         let mut touched = BTreeSet::new();
         touched.insert(c.node.clone());
         let documents = self.rewrite_documents(&touched, &drop, !c.merged.is_empty())?;
@@ -190,7 +196,7 @@ impl KnowledgeGraph {
                 c.alias,
                 c.node,
                 c.merged.join(", "),
-                documents.join(", ")
+                self.sources(&documents)?.join(", ")
             )
         };
         Ok(AliasChange {
@@ -237,6 +243,19 @@ impl KnowledgeGraph {
         }
         self.store.flush()?;
         Ok(documents)
+    }
+}
+
+impl KnowledgeGraph {
+    /// The files the documents were read from.
+    fn sources(&self, documents: &[String]) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for id in documents {
+            if let Some(d) = self.store.document(id)? {
+                out.push(d.source);
+            }
+        }
+        Ok(out)
     }
 }
 
