@@ -53,12 +53,7 @@ impl KnowledgeGraph {
     /// documents is redirected to it.
     pub fn add_alias(&self, alias: &str, name_or_id: &str) -> Result<AliasChange> {
         let alias = alias.trim();
-        if normalize_name(alias).is_empty() {
-            return Err(Error::InvalidParam {
-                param: "alias",
-                reason: "empty alias".into(),
-            });
-        }
+        check_alias(alias)?;
         let node = self.resolve(name_or_id)?;
         if normalize_name(alias) == normalize_name(&node.name) {
             return Err(Error::InvalidParam {
@@ -262,6 +257,25 @@ impl KnowledgeGraph {
 #[derive(Deserialize)]
 struct NameOnly {
     name: String,
+}
+
+/// Longest alias accepted, in characters.
+const MAX_ALIAS_CHARS: usize = 200;
+
+fn check_alias(alias: &str) -> Result<()> {
+    let reason = if normalize_name(alias).is_empty() {
+        "empty alias".to_string()
+    } else if alias.chars().count() > MAX_ALIAS_CHARS {
+        format!("longer than {MAX_ALIAS_CHARS} characters")
+    } else if alias.chars().any(char::is_control) {
+        "holds a control character".to_string()
+    } else {
+        return Ok(());
+    };
+    Err(Error::InvalidParam {
+        param: "alias",
+        reason,
+    })
 }
 
 fn generation_of(change: &DocumentChange) -> u64 {

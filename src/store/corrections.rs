@@ -111,9 +111,11 @@ impl GraphStore {
             }
             at.to_string()
         };
-        let touches = batch.nodes.iter().any(|n| {
-            redirect.contains_key(n.id.as_str()) || corrections.iter().any(|c| c.node == n.id)
-        });
+        let corrected: BTreeSet<&str> = corrections.iter().map(|c| c.node.as_str()).collect();
+        let touches = batch
+            .nodes
+            .iter()
+            .any(|n| redirect.contains_key(n.id.as_str()) || corrected.contains(n.id.as_str()));
         if !touches {
             return Ok(Cow::Borrowed(batch));
         }

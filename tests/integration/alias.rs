@@ -348,6 +348,11 @@ async fn the_alias_routes_add_list_and_remove_with_write_access_and_4xx_errors()
             "invalid_param",
         ),
         (r#"{"alias": "能源院"}"#, 400, "invalid_param"),
+        (
+            r#"{"alias": "能源\u0000院", "name": "山东能源研究院"}"#,
+            400,
+            "invalid_param",
+        ),
         ("not json", 400, "invalid_param"),
         (
             r#"{"alias": "能源院", "name": "没有这个研究院"}"#,
