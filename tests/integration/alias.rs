@@ -508,3 +508,52 @@ fn alias_commands_go_through_a_running_server() {
     let list: Value = serde_json::from_str(&text(&list)).unwrap();
     assert_eq!(list["aliases"][0]["node"], added["node"]);
 }
+
+#[test]
+fn merging_the_two_most_relied_on_institutions_of_a_generated_corpus_joins_their_traces() {
+    let tmp = TempDir::new().unwrap();
+    let files = crate::corpus::write_corpus(&tmp.path().join("corpus"), 60, 11).unwrap();
+    let data = tmp.path().join("data");
+    let kg = open(&data, &files);
+    let ranking = kg
+        .rank(Some(plangraph::model::NodeKind::Institution), 2)
+        .unwrap();
+    let (a, b) = (&ranking.entities[0], &ranking.entities[1]);
+    let ga = goal_ids(&kg, &a.id);
+    let gb = goal_ids(&kg, &b.id);
+    let union: BTreeSet<String> = ga.union(&gb).cloned().collect();
+    assert!(union.len() > ga.len() && union.len() > gb.len());
+    let holding_b = kg
+        .store()
+        .documents()
+        .filter(|d| d.as_ref().unwrap().nodes.contains(&b.id))
+        .count();
+
+    let started = std::time::Instant::now();
+    let added = kg.add_alias(&b.name, &a.id).unwrap();
+    eprintln!(
+        "alias add merging {} into {}: {} documents written again in {:?}",
+        b.name,
+        a.name,
+        added.documents.len(),
+        started.elapsed()
+    );
+    assert_eq!(added.merged, vec![b.id.clone()]);
+    assert!(added.documents.len() >= holding_b);
+    assert_eq!(goal_ids(&kg, &a.id), union);
+    assert_eq!(goal_ids(&kg, &b.name), union);
+    assert!(kg.store().node(&b.id).unwrap().is_none());
+    assert!(kg.store().verify().unwrap().is_empty());
+    // The graph view built afresh from the store agrees with the one kept up to date.
+    drop(kg);
+    let _ = std::fs::remove_file(data.join(plangraph::knowledge_graph::GRAPH_SNAPSHOT));
+    let kg = KnowledgeGraph::open(&data).unwrap();
+    assert_eq!(goal_ids(&kg, &a.id), union);
+    assert_eq!(
+        kg.rank(Some(plangraph::model::NodeKind::Institution), 1)
+            .unwrap()
+            .entities[0]
+            .goals,
+        union.len()
+    );
+}
