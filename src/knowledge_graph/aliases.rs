@@ -94,6 +94,13 @@ impl KnowledgeGraph {
         }
         merged.sort();
         merged.dedup();
+        // Aliases given before to a node merged now follow it to the kept node.
+        for mut c in self.store.corrections()? {
+            if merged.contains(&c.node) {
+                c.node = node.id.clone();
+                self.store.put_correction(&c)?;
+            }
+        }
         self.store.put_correction(&Correction {
             alias: alias.to_string(),
             node: node.id.clone(),

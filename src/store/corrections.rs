@@ -100,6 +100,22 @@ impl GraphStore {
                 redirect.insert(m, &c.node);
             }
         }
+        // An entity of this batch named by a user alias is that alias's node (a document
+        // that names it so, under another kind or first after the alias was added).
+        let by_alias: HashMap<String, &str> = corrections
+            .iter()
+            .map(|c| (normalize_name(&c.alias), c.node.as_str()))
+            .collect();
+        for n in &batch.nodes {
+            if !n.kind.is_entity() {
+                continue;
+            }
+            if let Some(to) = by_alias.get(&normalize_name(&n.name)) {
+                if *to != n.id {
+                    redirect.entry(&n.id).or_insert(to);
+                }
+            }
+        }
         // Follow chains (a kept node later merged into another), at most a few steps.
         let target = |id: &str| -> String {
             let mut at = id;
@@ -182,8 +198,9 @@ impl GraphStore {
             .collect();
         aliases.extend(moved);
         for c in &corrections {
-            if present.contains(&c.node) {
-                aliases.push((c.alias.clone(), c.node.clone()));
+            let to = map(&c.node);
+            if present.contains(&to) {
+                aliases.push((c.alias.clone(), to));
             }
         }
         out.record.goals = out.record.goals.iter().map(|g| map(g)).collect();

@@ -184,9 +184,22 @@ fn an_alias_naming_another_node_merges_the_two_and_the_merge_survives_re_ingest_
     assert!(!a.is_empty() && !b.is_empty() && a.is_disjoint(&b));
     let union: BTreeSet<String> = a.union(&b).cloned().collect();
 
+    // An alias given before to the node merged away follows it to the kept node.
+    kg.add_alias("崂山国家实验室", &other.id).unwrap();
     let added = kg.add_alias("崂山实验室", "海洋试点国家实验室").unwrap();
     assert_eq!(added.node, kept.id);
     assert_eq!(added.merged, vec![other.id.clone()]);
+    let list = kg.list_aliases().unwrap();
+    let earlier = list
+        .aliases
+        .iter()
+        .find(|a| a.alias == "崂山国家实验室")
+        .unwrap();
+    assert_eq!(
+        (earlier.node.as_str(), earlier.name.as_str()),
+        (kept.id.as_str(), kept.name.as_str())
+    );
+    assert_eq!(goal_ids(&kg, "崂山国家实验室"), union);
     let merged_check = |kg: &KnowledgeGraph, expected: &BTreeSet<String>| {
         assert!(kg.store().node(&other.id).unwrap().is_none());
         assert_eq!(kg.resolve("崂山实验室").unwrap().id, kept.id);
@@ -239,8 +252,12 @@ fn an_alias_naming_another_node_merges_the_two_and_the_merge_survives_re_ingest_
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    let alias_lines: Vec<&Value> = lines.iter().filter(|l| l["type"] == "alias").collect();
+    let alias_lines: Vec<&Value> = lines
+        .iter()
+        .filter(|l| l["type"] == "alias" && l["alias"] == "崂山实验室")
+        .collect();
     assert_eq!(alias_lines.len(), 1);
+    assert_eq!(lines.iter().filter(|l| l["type"] == "alias").count(), 2);
     assert_eq!(alias_lines[0]["alias"], "崂山实验室");
     assert_eq!(alias_lines[0]["node"], kept.id.as_str());
     assert_eq!(alias_lines[0]["merged"][0], other.id.as_str());
@@ -556,4 +573,37 @@ fn merging_the_two_most_relied_on_institutions_of_a_generated_corpus_joins_their
             .goals,
         union.len()
     );
+}
+
+#[test]
+fn a_document_ingested_after_the_alias_that_names_it_so_is_written_to_the_aliased_node() {
+    let tmp = TempDir::new().unwrap();
+    let docs = tmp.path().join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    let haiyang = docs.join("haiyang-2023.txt");
+    std::fs::write(&haiyang, HAIYANG_2023).unwrap();
+    // What the 2023 document alone says of 崂山实验室.
+    let alone = open(&tmp.path().join("alone"), std::slice::from_ref(&haiyang));
+    let own = alone.resolve("崂山实验室").unwrap();
+    let b = goal_ids(&alone, "崂山实验室");
+    assert!(!b.is_empty());
+    drop(alone);
+
+    let kg = open(&tmp.path().join("data"), &[seed_path()]);
+    let kept = kg.resolve("海洋试点国家实验室").unwrap();
+    let a = goal_ids(&kg, &kept.id);
+    // Nothing to merge yet: the alias is the node's.
+    let added = kg.add_alias("崂山实验室", "海洋试点国家实验室").unwrap();
+    assert!(added.merged.is_empty());
+    // A second alias given through the first resolves to the same node.
+    kg.add_alias("崂山国家实验室", "崂山实验室").unwrap();
+    kg.ingest_paths(std::slice::from_ref(&haiyang), &mut |_| {})
+        .unwrap();
+    assert!(kg.store().node(&own.id).unwrap().is_none());
+    let expected: BTreeSet<String> = a.union(&b).cloned().collect();
+    assert_eq!(expected.len(), a.len() + b.len());
+    assert_eq!(goal_ids(&kg, "海洋试点国家实验室"), expected);
+    assert_eq!(goal_ids(&kg, "崂山实验室"), expected);
+    assert_eq!(goal_ids(&kg, "崂山国家实验室"), expected);
+    assert!(kg.store().verify().unwrap().is_empty());
 }
