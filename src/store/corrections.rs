@@ -32,8 +32,8 @@ pub struct Correction {
 }
 
 impl GraphStore {
-    fn corrections_tree(&self) -> Result<sled::Tree> {
-        Ok(self.db.open_tree(T_CORRECTIONS)?)
+    fn corrections_tree(&self) -> Result<&sled::Tree> {
+        Ok(&self.corrections)
     }
 
     /// Every user correction, in normalised-alias order.
@@ -90,10 +90,10 @@ impl GraphStore {
     /// `batch` with the user corrections applied (borrowed when none applies): nodes merged
     /// away replaced by the kept ones, user aliases given to the nodes it holds.
     pub fn corrected<'b>(&self, batch: &'b DocumentBatch) -> Result<Cow<'b, DocumentBatch>> {
-        let corrections = self.corrections()?;
-        if corrections.is_empty() {
+        if self.corrections.is_empty() {
             return Ok(Cow::Borrowed(batch));
         }
+        let corrections = self.corrections()?;
         let mut redirect: HashMap<&str, &str> = HashMap::new();
         for c in &corrections {
             for m in &c.merged {

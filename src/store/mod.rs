@@ -140,6 +140,7 @@ pub struct GraphStore {
     node_names: sled::Tree,
     docs: sled::Tree,
     refs: sled::Tree,
+    corrections: sled::Tree,
     write_lock: Mutex<()>,
 }
 
@@ -213,6 +214,7 @@ impl GraphStore {
             node_names: db.open_tree(T_NODE_NAMES)?,
             docs: db.open_tree(T_DOCS)?,
             refs: db.open_tree(T_REFS)?,
+            corrections: db.open_tree(corrections::T_CORRECTIONS)?,
             meta,
             db,
             path,
