@@ -144,6 +144,12 @@ pub enum Command {
         #[command(flatten)]
         out: Output,
     },
+    /// Your corrections of names: an alias that resolves to a node (one that already names
+    /// another node merges the two), kept in the data folder across re-ingests.
+    Alias {
+        #[command(subcommand)]
+        command: AliasCommand,
+    },
     /// Serve the HTTP API and the web UI (Ctrl-C stops).
     Serve(ServeArgs),
     /// Node counts per kind, edge counts per label, documents.
@@ -153,6 +159,30 @@ pub enum Command {
     },
     #[command(flatten)]
     Data(super::data::DataCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AliasCommand {
+    /// Make ALIAS resolve to a node; when ALIAS already names another node, that node is
+    /// merged into this one (its edges, evidence and goals move to it).
+    Add {
+        alias: String,
+        /// The node that keeps the alias: id, name or alias.
+        name_or_id: String,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Every alias you added: alias, node id, node name, when.
+    List {
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Undo an alias you added.
+    Remove {
+        alias: String,
+        #[command(flatten)]
+        out: Output,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

@@ -5,10 +5,10 @@ use crate::index::SearchRequest;
 use crate::knowledge_graph::NeighborsRequest;
 use std::path::PathBuf;
 
-use super::args::{Cli, Command, SEEDS_DIR};
+use super::args::{AliasCommand, Cli, Command, SEEDS_DIR};
 use super::ingest::{ingest_with_progress, print_summary};
 use super::output::{emit, print_json, table};
-use super::print::{print_search, print_show};
+use super::print::{print_aliases, print_search, print_show};
 use super::print_graph::{
     print_co_dependence, print_path, print_ranking, print_subgraph, print_trace,
 };
@@ -140,6 +140,36 @@ pub fn run(cli: Cli) -> Result<i32> {
                 print_co_dependence(v);
                 Ok(())
             })
+        }
+        Some(Command::Alias { command }) => {
+            let g = remote::open(&cli.data, token.clone())?;
+            match command {
+                AliasCommand::Add {
+                    alias,
+                    name_or_id,
+                    out,
+                } => {
+                    let change = g.add_alias(&alias, &name_or_id)?;
+                    emit(out, &change, |c| {
+                        outln!("{}", c.message);
+                        Ok(())
+                    })
+                }
+                AliasCommand::List { out } => {
+                    let list = g.list_aliases()?;
+                    emit(out, &list, |l| {
+                        print_aliases(l);
+                        Ok(())
+                    })
+                }
+                AliasCommand::Remove { alias, out } => {
+                    let change = g.remove_alias(&alias)?;
+                    emit(out, &change, |c| {
+                        outln!("{}", c.message);
+                        Ok(())
+                    })
+                }
+            }
         }
         Some(Command::Serve(args)) => {
             let started = std::time::Instant::now();

@@ -64,6 +64,9 @@ pub(super) fn print_show(
 ) -> Result<()> {
     let n = &view.node;
     outln!("{} ({}) {}", n.name, n.kind, n.id);
+    if !view.aliases.is_empty() {
+        outln!("  aliases: {}", view.aliases.join(", "));
+    }
     for (k, v) in &n.props {
         let v = match v {
             serde_json::Value::String(s) => s.clone(),
@@ -96,4 +99,54 @@ pub(super) fn print_show(
 /// `name (kind)` of a node.
 pub(super) fn label_of(n: &Node) -> String {
     format!("{} ({})", n.name, n.kind)
+}
+
+/// The user aliases as a table (`alias list`).
+pub(super) fn print_aliases(list: &crate::knowledge_graph::AliasList) {
+    if list.aliases.is_empty() {
+        outln!("no aliases added (plangraph alias add ALIAS NAME_OR_ID)");
+        return;
+    }
+    let mut t = table(&["alias", "node", "name", "added_at", "merged"]);
+    for a in &list.aliases {
+        t.add_row(vec![
+            a.alias.clone(),
+            a.node.clone(),
+            a.name.clone(),
+            utc(a.added_at),
+            a.merged.join(", "),
+        ]);
+    }
+    outln!("{t}");
+}
+
+/// Seconds since the Unix epoch as `YYYY-MM-DD HH:MM UTC`.
+fn utc(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // days to a civil date (Howard Hinnant's algorithm)
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        rem / 3600,
+        rem % 3600 / 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn utc_dates() {
+        assert_eq!(super::utc(0), "1970-01-01 00:00 UTC");
+        assert_eq!(super::utc(951_782_400), "2000-02-29 00:00 UTC");
+        assert_eq!(super::utc(1_700_000_000), "2023-11-14 22:13 UTC");
+    }
 }

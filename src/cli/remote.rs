@@ -9,7 +9,8 @@ use crate::graph::{CoDependence, PathResult, Ranking, Subgraph, Trace};
 use crate::index::{SearchRequest, SearchResults};
 use crate::knowledge_graph::owner::Owner;
 use crate::knowledge_graph::{
-    DocumentOutcome, IngestReport, KnowledgeGraph, NeighborsRequest, NodeView, Progress,
+    AliasChange, AliasList, DocumentOutcome, IngestReport, KnowledgeGraph, NeighborsRequest,
+    NodeView, Progress,
 };
 use crate::model::{EdgeLabel, NodeKind};
 use crate::store::Stats;
@@ -208,6 +209,33 @@ impl Graph {
         }
     }
 
+    pub(super) fn add_alias(&self, alias: &str, name_or_id: &str) -> Result<AliasChange> {
+        match self {
+            Graph::Local(kg) => kg.add_alias(alias, name_or_id),
+            Graph::Remote(c) => c.write_json(
+                "POST",
+                "/api/aliases",
+                Some(serde_json::json!({ "alias": alias, "name": name_or_id })),
+            ),
+        }
+    }
+
+    pub(super) fn list_aliases(&self) -> Result<AliasList> {
+        match self {
+            Graph::Local(kg) => kg.list_aliases(),
+            Graph::Remote(c) => c.get("/api/aliases", &[]),
+        }
+    }
+
+    pub(super) fn remove_alias(&self, alias: &str) -> Result<AliasChange> {
+        match self {
+            Graph::Local(kg) => kg.remove_alias(alias),
+            Graph::Remote(c) => {
+                c.write_json("DELETE", &format!("/api/aliases/{}", segment(alias)), None)
+            }
+        }
+    }
+
     /// Ingest files and folders. Through a server, each file is read here and uploaded;
     /// the report names the files as given, as a local ingest does.
     pub(super) fn ingest_paths(
@@ -254,6 +282,36 @@ impl Remote {
             req = req.query(k, v);
         }
         let response = req.call().map_err(|e| unreachable_owner(&url, e))?;
+        read_json(&url, response)
+    }
+
+    /// A write (`POST` with a JSON body, or `DELETE`) answered with JSON; carries the token.
+    fn write_json<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> Result<T> {
+        let url = format!("{}{path}", self.base);
+        let auth = self.token.as_ref().map(|t| format!("Bearer {t}"));
+        let response = if method == "DELETE" {
+            let mut req = self.agent.delete(&url);
+            if let Some(a) = &auth {
+                req = req.header("authorization", a);
+            }
+            req.call()
+        } else {
+            let mut req = self
+                .agent
+                .post(&url)
+                .header("content-type", "application/json");
+            if let Some(a) = &auth {
+                req = req.header("authorization", a);
+            }
+            let bytes = serde_json::to_vec(&body.unwrap_or_default())?;
+            req.send(&bytes[..])
+        }
+        .map_err(|e| unreachable_owner(&url, e))?;
         read_json(&url, response)
     }
 

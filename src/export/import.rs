@@ -195,14 +195,13 @@ fn load_lines(
             }),
             Line::Edge(e) => load.edge(&e.into()),
             Line::Document(d) => load.document(&d),
-            Line::Alias(a) => Err(at(
-                number,
-                format!(
-                    "alias correction {} → {}: this plangraph version keeps no alias \
-                     corrections",
-                    a.alias, a.node
-                ),
-            )),
+            Line::Alias(a) => {
+                if a.alias.trim().is_empty() || a.node.is_empty() {
+                    Err(at(number, "an alias line without alias or node".into()))
+                } else {
+                    store.put_correction(&a.into())
+                }
+            }
         };
         loaded.map_err(|e| match e {
             Error::Load { reason, .. } => at(number, reason),

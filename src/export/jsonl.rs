@@ -6,7 +6,7 @@
 //! | `node` | `id`, `kind`, `name`, `props`, `aliases` (the normalised other names it is found by) |
 //! | `edge` | `source`, `target`, `label`, `props` |
 //! | `document` | the stored document record: `id`, `unit`, `year`, `title`, `content_hash`, `source`, …, and what it holds (`nodes`, `edges`, `names`) |
-//! | `alias` | a user correction, `alias` → `node` (reserved: written by versions that keep corrections) |
+//! | `alias` | a user correction (`plangraph alias add`): `alias` → `node`, `added_at`, `merged` (ids merged into `node`) |
 //!
 //! Lines come in key order within each type, so two exports of the same store are
 //! identical and `import` followed by an export gives the same lines back.
@@ -50,6 +50,34 @@ pub struct NodeLine {
 pub struct AliasLine {
     pub alias: String,
     pub node: String,
+    /// Seconds since the Unix epoch.
+    #[serde(default)]
+    pub added_at: u64,
+    /// Ids of the nodes merged into `node` by this alias.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged: Vec<String>,
+}
+
+impl From<crate::store::Correction> for AliasLine {
+    fn from(c: crate::store::Correction) -> AliasLine {
+        AliasLine {
+            alias: c.alias,
+            node: c.node,
+            added_at: c.added_at,
+            merged: c.merged,
+        }
+    }
+}
+
+impl From<AliasLine> for crate::store::Correction {
+    fn from(a: AliasLine) -> crate::store::Correction {
+        crate::store::Correction {
+            alias: a.alias,
+            node: a.node,
+            added_at: a.added_at,
+            merged: a.merged,
+        }
+    }
 }
 
 /// One line of the export.
@@ -150,6 +178,9 @@ pub fn write(store: &GraphStore, out: &mut dyn Write, tick: Tick<'_>) -> Result<
     for doc in store.documents() {
         emit(out, &Line::Document(Box::new(doc?)))?;
         tick(1);
+    }
+    for c in store.corrections()? {
+        emit(out, &Line::Alias(c.into()))?;
     }
     out.flush().map_err(io_error)
 }

@@ -8,6 +8,7 @@
 //! sent (see `http/error.rs`); a 500 only for a fault inside. Uploads (`POST /api/documents`)
 //! are accepted from this machine, or with the configured bearer token from anywhere.
 
+mod aliases;
 mod backup;
 mod error;
 mod extract;
@@ -22,7 +23,7 @@ use crate::error::{Error, Result};
 use crate::knowledge_graph::KnowledgeGraph;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, Method, StatusCode};
-use axum::routing::get;
+use axum::routing::{delete, get};
 use axum::Router;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -177,6 +178,13 @@ pub fn router(state: AppState) -> Router {
         .route("/api/documents/{id}", get(ui_api::document))
         .route("/api/overview", get(ui_api::overview_route))
         .route("/api/nodes/{id}/aliases", get(ui_api::aliases))
+        .route(
+            "/api/aliases",
+            get(aliases::list)
+                .post(aliases::add)
+                .delete(aliases::remove_by_query),
+        )
+        .route("/api/aliases/{alias}", delete(aliases::remove))
         .fallback(handlers::not_found)
         .with_state(state)
         // Innermost first: the body limit and timeout produce bare 413/408 responses that

@@ -50,6 +50,10 @@ with a 4xx status; a 500 means a fault inside the server."
         ui_api::overview_route,
         ui_api::aliases,
         super::backup::backup,
+        super::aliases::add,
+        super::aliases::list,
+        super::aliases::remove,
+        super::aliases::remove_by_query,
     ),
     components(schemas(
         Node, Edge, NodeKind, EdgeLabel, NodeRef, NodeView, Trace, TracedGoal, Subgraph,
@@ -57,7 +61,8 @@ with a 4xx status; a 500 means a fault inside the server."
         DocumentOutcome, DocumentList, DocumentSummary, SearchResultsSchema, SearchHitSchema,
         ErrorBody, ErrorDetail, handlers::Health, ui_api::Facets, ui_api::FacetCount,
         ui_api::DocumentView, ui_api::DocumentGoal, ui_api::Overview, ui_api::OverviewEntity,
-        ui_api::NodeAliases,
+        ui_api::NodeAliases, super::aliases::NewAlias, crate::knowledge_graph::AliasChange,
+        crate::knowledge_graph::AliasList, crate::knowledge_graph::AliasEntry,
     )),
     modifiers(&BearerAuth, &DeclaredBounds),
     tags(

@@ -194,7 +194,12 @@ impl KnowledgeGraph {
         let node = self.resolve(name_or_id)?;
         let mut edges = self.store.edges_out(&node.id, None)?;
         edges.extend(self.store.edges_in(&node.id, None)?);
-        Ok(NodeView { node, edges })
+        let aliases = self.aliases_of(&node)?;
+        Ok(NodeView {
+            node,
+            aliases,
+            edges,
+        })
     }
 
     /// The stored documents in id order, `limit` of them after skipping `offset`.

@@ -121,6 +121,9 @@ impl KnowledgeGraph {
             source: ingest::IngestError::Internal(pipeline::panic_message(&panic)),
         })?;
         let mut index = self.write_index();
+        // The user corrections applied here too (under the lock, so an alias added
+        // meanwhile is not missed), so the index follows what is written.
+        let batch = self.store.corrected(&batch)?;
         // Read before the lock: the store checks it still holds, or reads it again.
         let change = self.write_batch(prior, &batch)?;
         outcome.status = match change.status {
@@ -140,7 +143,7 @@ impl KnowledgeGraph {
     /// Bring the text index along with one write, from its change record: removed nodes
     /// leave it; goals and targets are indexed when new or rewritten, other nodes when new
     /// or when their name, aliases or kind changed. Returns how many nodes were indexed.
-    fn apply_to_index(
+    pub(super) fn apply_to_index(
         &self,
         index: &mut TextIndex,
         change: &DocumentChange,

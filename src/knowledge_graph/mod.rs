@@ -3,6 +3,7 @@
 //! missing or stale), the in-memory graph view (built on the first graph query, then
 //! updated with every document write; see [`crate::graph`]) and the extractor.
 
+mod aliases;
 mod facade;
 mod ingest;
 pub mod owner;
@@ -12,5 +13,6 @@ mod text;
 mod view_cache;
 
 pub use crate::pipeline::{DocumentOutcome, IngestReport, OutcomeStatus, Progress};
+pub use aliases::{AliasChange, AliasEntry, AliasList};
 pub use facade::{KnowledgeGraph, GRAPH_SNAPSHOT};
 pub use results::{DocumentList, DocumentSummary, NeighborsRequest, NodeView};

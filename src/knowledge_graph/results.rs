@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NodeView {
     pub node: Node,
+    /// The other written forms that resolve to it (normalised), user aliases included.
+    #[serde(default)]
+    pub aliases: Vec<String>,
     pub edges: Vec<Edge>,
 }
 

@@ -135,10 +135,11 @@ impl GraphStore {
             }
             again.record
         };
-        self.write_locked(batch, old)
+        let batch = self.corrected(batch)?;
+        self.write_locked(&batch, old)
     }
 
-    fn write_locked(
+    pub(super) fn write_locked(
         &self,
         batch: &DocumentBatch,
         old: Option<DocumentRecord>,

@@ -12,17 +12,20 @@
 //! | `node_names:v1` | node id \0 normalised name or alias | empty |
 //! | `documents:v1` | document id | JSON [`DocumentRecord`] |
 //! | `refs:v1` | tagged item key | big-endian u64: how many documents hold the item |
+//! | `corrections` | normalised user alias | JSON [`Correction`] (see `corrections.rs`) |
 //!
 //! Every node, edge and name entry is held by the documents that produced it. Replacing a
 //! document releases what its old version held; an item no document holds any more is
 //! deleted, so nothing is orphaned and items shared with other documents survive.
 
 mod change;
+mod corrections;
 mod keys;
 mod load;
 mod verify;
 
 pub use change::{DocumentChange, Prior, WriteOutcome, WriteStatus};
+pub use corrections::Correction;
 pub use load::{BulkLoad, LoadCounts};
 
 use crate::error::{Error, Result};
@@ -137,6 +140,7 @@ pub struct GraphStore {
     node_names: sled::Tree,
     docs: sled::Tree,
     refs: sled::Tree,
+    corrections: sled::Tree,
     write_lock: Mutex<()>,
 }
 
@@ -210,6 +214,7 @@ impl GraphStore {
             node_names: db.open_tree(T_NODE_NAMES)?,
             docs: db.open_tree(T_DOCS)?,
             refs: db.open_tree(T_REFS)?,
+            corrections: db.open_tree(corrections::T_CORRECTIONS)?,
             meta,
             db,
             path,

@@ -60,8 +60,16 @@ fn round_trip(kg: &KnowledgeGraph, tmp: &TempDir, name: &str) -> (String, Knowle
 fn jsonl_export_import_export_gives_identical_lines_on_the_seed() {
     let tmp = TempDir::new().unwrap();
     let kg = seed_graph(&tmp);
+    // A user correction rides along as an `alias` line.
+    let added = kg.add_alias("能源院", "山东能源研究院").unwrap();
     let (first, copy) = round_trip(&kg, &tmp, "copy");
     assert_eq!(first, jsonl(&copy));
+    assert_eq!(copy.list_aliases().unwrap(), kg.list_aliases().unwrap());
+    assert_eq!(copy.resolve("能源院").unwrap().id, added.node);
+    let last: serde_json::Value = serde_json::from_str(first.lines().last().unwrap()).unwrap();
+    assert_eq!(last["type"], "alias");
+    assert_eq!(last["alias"], "能源院");
+    assert_eq!(last["node"], added.node.as_str());
     // The lines carry the aliases and the document record.
     let lines: Vec<serde_json::Value> = first
         .lines()

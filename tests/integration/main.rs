@@ -1,6 +1,7 @@
 //! All integration tests in one binary (one link), one module per area.
 
 mod access;
+mod alias;
 mod common;
 #[path = "../../benches/support/corpus.rs"]
 #[allow(dead_code)]
