@@ -97,7 +97,7 @@ for N in $SIZES; do
   {
     echo "### $N documents (\`benches/peers.sh\`, PEERS_SIZES=$N ROUNDS=$ROUNDS REPEAT=$REPEAT)"
     echo
-    echo "Corpus: $N documents, $(awk "BEGIN {printf \"%.1f\", $TEXT_B / 1e6}") MB of text; $(echo "$STATS" | "$PY" -c 'import json,sys; s=json.load(sys.stdin); print(f"{sum(s[\"nodes\"].values()):,} nodes ({s[\"nodes\"].get(\"goal\", 0):,} goals), {sum(s[\"edges\"].values()):,} edges")')."
+    echo "Corpus: $N documents, $(awk "BEGIN {printf \"%.1f\", $TEXT_B / 1e6}") MB of text; $(echo "$STATS" | "$PY" -c 'import json,sys; s=json.load(sys.stdin); n, e = s["nodes"], s["edges"]; print("{:,} nodes ({:,} goals), {:,} edges".format(sum(n.values()), n.get("goal", 0), sum(e.values())))')."
     echo "Ingest (release binary, \`plangraph ingest\`): $INGEST_S s, $(awk "BEGIN {printf \"%.2f\", $TEXT_B / 1e6 / $INGEST_S}") MB/s, $(awk "BEGIN {printf \"%.0f\", $N / $INGEST_S}") documents/s, peak RSS $((INGEST_KB / 1024)) MB."
     echo "Data folder: $((DATA_B / 1048576)) MiB (store $((STORE_B / 1048576)) MiB, text index $((INDEX_B / 1048576)) MiB; $(awk "BEGIN {printf \"%.0f\", $DATA_B / $TEXT_B}")× the text). Export: $((EXPORT_B / 1048576)) MiB JSONL in $EXPORT_S s."
     echo "Serve: answering /health $((T1 - T0)) ms after exec, graph view ready after $((T2 - T0)) ms; server peak RSS after the questions $((SERVE_KB / 1024)) MB."
