@@ -238,12 +238,13 @@ impl KnowledgeGraph {
                 last = Some(generation_of(&change));
             }
         }
+        // The store durable first: the index is never committed ahead of it.
+        self.store.flush()?;
         if let Some(g) = last {
             if index.generation() != Some(g) {
                 index.commit(g)?;
             }
         }
-        self.store.flush()?;
         Ok(documents)
     }
 }

@@ -39,11 +39,12 @@ impl KnowledgeGraph {
             report.push(outcome);
         }
         if let Some(g) = last_generation {
+            // The store durable first: a kill never leaves the index ahead of it.
+            self.store.flush()?;
             let mut index = self.write_index();
             if index.generation() != Some(g) {
                 index.commit(g)?;
             }
-            self.store.flush()?;
         }
         Ok(report)
     }
@@ -67,7 +68,6 @@ impl KnowledgeGraph {
     /// Ingest one file's bytes (an upload). `name` gives the type by its ending.
     pub fn ingest_bytes(&self, name: &str, bytes: &[u8]) -> Result<DocumentOutcome> {
         let (outcome, _) = self.ingest_with(Path::new(name), bytes, true)?;
-        self.store.flush()?;
         Ok(outcome)
     }
 
@@ -134,8 +134,12 @@ impl KnowledgeGraph {
         if change.status != WriteStatus::Unchanged {
             outcome.indexed = self.apply_to_index(&mut index, &change, &batch, &tokens)?;
         }
-        if commit && index.generation() != Some(change.generation) {
-            index.commit(change.generation)?;
+        if commit {
+            // The store durable first: a kill never leaves the index ahead of it.
+            self.store.flush()?;
+            if index.generation() != Some(change.generation) {
+                index.commit(change.generation)?;
+            }
         }
         Ok((outcome, change.generation))
     }
