@@ -57,14 +57,13 @@ pub(super) fn open_to_serve(data: &Path) -> Result<KnowledgeGraph> {
             Ok(kg)
         }
         Err(Error::Locked { path }) => match Owner::read(data).filter(Owner::is_running) {
-            Some(Owner { url: Some(url), .. }) if !url.is_empty() => {
-                let owner = Owner::read(data).map(|o| o.describe()).unwrap_or_default();
-                Err(Error::Served { path, owner, url })
+            Some(o) => {
+                let owner = o.describe();
+                match o.url {
+                    Some(url) => Err(Error::Served { path, owner, url }),
+                    None => Err(Error::Busy { path, owner }),
+                }
             }
-            Some(o) => Err(Error::Busy {
-                path,
-                owner: o.describe(),
-            }),
             None => Err(Error::Locked { path }),
         },
         Err(e) => Err(e),

@@ -2,7 +2,7 @@
 //! node merges the two (edges, evidence, traces), and both survive re-ingest, index
 //! rebuilds, restarts and `import`; removal; the HTTP routes and the CLI through a server.
 
-use crate::common::{seed_path, spawn_server};
+use crate::common::{plangraph, seed_path, Server};
 use axum::body::Body;
 use axum::extract::connect_info::MockConnectInfo;
 use axum::http::{Request, StatusCode};
@@ -14,7 +14,7 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::Arc;
 use tempfile::TempDir;
 use tower::ServiceExt;
@@ -451,41 +451,13 @@ async fn the_alias_routes_add_list_and_remove_with_write_access_and_4xx_errors()
     assert!(doc["paths"]["/api/aliases/{alias}"]["delete"].is_object());
 }
 
-fn plangraph(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_plangraph"))
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .env_remove("PLANGRAPH_TOKEN")
-        .env_remove("PLANGRAPH_DATA")
-        .output()
-        .unwrap()
-}
-
-struct Server(std::process::Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.0.id().to_string()])
-            .status();
-        let _ = self.0.wait();
-    }
-}
-
 #[test]
 fn alias_commands_go_through_a_running_server() {
     let tmp = TempDir::new().unwrap();
     let data = tmp.path().join("data");
     let out = plangraph(&data, &["ingest", seed_path().to_str().unwrap()]);
     assert!(out.status.success());
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_plangraph"));
-    cmd.arg("--data")
-        .arg(&data)
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .env_remove("PLANGRAPH_TOKEN");
-    let (child, _port) = spawn_server(cmd);
-    let server = Server(child);
+    let server = Server::start(&data);
 
     let text = |o: &Output| String::from_utf8_lossy(&o.stdout).into_owned();
     let add = plangraph(

@@ -86,3 +86,48 @@ pub fn spawn_server(mut command: std::process::Command) -> (std::process::Child,
         .unwrap_or_else(|| panic!("no port in {line:?}"));
     (child, port)
 }
+
+/// Run `plangraph --data DATA ARGS…`, with no token or data folder taken from the
+/// environment.
+pub fn plangraph(data: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_plangraph"))
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .env_remove("PLANGRAPH_TOKEN")
+        .env_remove("PLANGRAPH_DATA")
+        .output()
+        .unwrap()
+}
+
+/// A `plangraph serve` of a data folder on a free loopback port, stopped (SIGTERM, then
+/// waited for) when dropped, so a failing test leaves no server behind.
+pub struct Server {
+    child: std::process::Child,
+    pub port: u16,
+}
+
+impl Server {
+    pub fn start(data: &std::path::Path) -> Server {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_plangraph"));
+        cmd.arg("--data")
+            .arg(data)
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .env_remove("PLANGRAPH_TOKEN");
+        let (child, port) = spawn_server(cmd);
+        Server { child, port }
+    }
+
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}

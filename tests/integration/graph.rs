@@ -3,7 +3,7 @@
 //! with the store. Synthetic stores first; the seed checks at the end need the real
 //! ingest and extraction pipeline.
 
-use crate::common;
+use crate::common::{self, plangraph};
 use plangraph::graph::GraphView;
 use plangraph::knowledge_graph::{KnowledgeGraph, NeighborsRequest};
 use plangraph::model::{entity_id, Edge, EdgeLabel, Node, NodeKind};
@@ -722,15 +722,6 @@ fn sample_data_dir() -> tempfile::TempDir {
     kg.sync_index().unwrap();
     kg.store().flush().unwrap();
     dir
-}
-
-fn plangraph(data: &std::path::Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_plangraph"))
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 #[test]

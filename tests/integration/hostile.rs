@@ -3,7 +3,7 @@
 //! hurt. Each gets a clear error naming the file or parameter (or a sensible result), the
 //! right exit code or status, and nothing already stored is lost.
 
-use crate::common::{seed_bytes, seed_text};
+use crate::common::{plangraph, seed_bytes, seed_text};
 use axum::body::Body;
 use axum::extract::connect_info::MockConnectInfo;
 use axum::http::{Request, StatusCode};
@@ -19,15 +19,6 @@ use std::process::{Command, Output};
 use std::sync::Arc;
 use std::time::Instant;
 use tower::ServiceExt;
-
-fn plangraph(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_plangraph"))
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()

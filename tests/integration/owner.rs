@@ -2,20 +2,9 @@
 //! command on it is answered through the server, with the same output and exit code as
 //! it gives on a folder of its own.
 
-use crate::common::{repo_path, seed_path, spawn_server};
+use crate::common::{plangraph, repo_path, seed_path, Server};
 use std::path::Path;
 use std::process::{Command, Output};
-
-fn plangraph(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_plangraph"))
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .env_remove("PLANGRAPH_TOKEN")
-        .env_remove("PLANGRAPH_DATA")
-        .output()
-        .unwrap()
-}
 
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
@@ -23,38 +12,6 @@ fn stdout(out: &Output) -> String {
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// A running server, stopped (SIGTERM) when dropped, so a failing test leaves none behind.
-struct Server(std::process::Child);
-
-impl Server {
-    fn id(&self) -> u32 {
-        self.0.id()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.0.id().to_string()])
-            .status();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve(data: &Path) -> (Server, u16) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_plangraph"));
-    cmd.arg("--data")
-        .arg(data)
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .env_remove("PLANGRAPH_TOKEN");
-    let (child, port) = spawn_server(cmd);
-    (Server(child), port)
-}
-
-fn stop(server: Server) {
-    drop(server);
 }
 
 #[test]
@@ -73,7 +30,8 @@ fn every_command_answers_through_a_running_server_as_it_does_alone() {
     let top = rank["entities"][0]["name"].as_str().unwrap().to_string();
     let second = rank["entities"][1]["name"].as_str().unwrap().to_string();
 
-    let (server, port) = serve(served.path());
+    let server = Server::start(served.path());
+    let port = server.port;
     let owner: serde_json::Value = serde_json::from_slice(
         &std::fs::read(served.path().join("owner.json")).expect("the server publishes itself"),
     )
@@ -188,7 +146,7 @@ fn every_command_answers_through_a_running_server_as_it_does_alone() {
         stderr(&again)
     );
 
-    stop(server);
+    drop(server);
     assert!(
         !served.path().join("owner.json").exists(),
         "the owner file goes when the server ends"
@@ -227,7 +185,7 @@ fn an_owner_that_does_not_serve_is_named_with_what_it_does() {
     // A live plangraph process (a server of another folder) stands for a long ingest,
     // while this test holds the store the way that ingest would.
     let elsewhere = tempfile::tempdir().unwrap();
-    let (other, _) = serve(elsewhere.path());
+    let other = Server::start(elsewhere.path());
     let held = plangraph::knowledge_graph::KnowledgeGraph::open(data.path()).unwrap();
     std::fs::write(
         data.path().join("owner.json"),
@@ -244,7 +202,7 @@ fn an_owner_that_does_not_serve_is_named_with_what_it_does() {
     let out = plangraph(data.path(), &["search", "海洋"]);
     let pid = other.id();
     drop(held);
-    stop(other);
+    drop(other);
     assert_ne!(out.status.code(), Some(0));
     let err = stderr(&out);
     assert!(
