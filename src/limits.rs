@@ -80,6 +80,8 @@ pub const DOCUMENTS_OFFSET: Bound = Bound::new("offset", 0, 0, usize::MAX);
 pub const OVERVIEW_LIMIT: Bound = Bound::new("limit", 15, 1, 200);
 /// `search`: only goals of this year (a `u16`).
 pub const SEARCH_YEAR: Bound = Bound::new("year", 0, 0, u16::MAX as usize);
+/// `duties`: only goals of this year (a `u16`).
+pub const DUTIES_YEAR: Bound = Bound::new("year", 0, 0, u16::MAX as usize);
 
 /// The longest search query, in characters (a query is also never blank).
 pub const MAX_QUERY_CHARS: usize = 1_000;
@@ -140,6 +142,8 @@ impl Text {
 pub const SEARCH_QUERY: Text = Text::new("q", "the query", Some(MAX_QUERY_CHARS));
 /// `trace`: the entity.
 pub const TRACE_NAME: Text = Text::new("name", "the name", None);
+/// `duties`: the organisation.
+pub const DUTIES_NAME: Text = Text::new("name", "the organisation", None);
 /// `path`: its ends.
 pub const PATH_FROM: Text = Text::new("from", "the start", None);
 pub const PATH_TO: Text = Text::new("to", "the end", None);
@@ -163,6 +167,7 @@ pub const ROUTE_BOUNDS: &[(&str, &[Bound])] = &[
     ("/api/documents", &[DOCUMENTS_LIMIT, DOCUMENTS_OFFSET]),
     ("/api/overview", &[OVERVIEW_LIMIT]),
     ("/api/search", &[SEARCH_YEAR]),
+    ("/api/duties", &[DUTIES_YEAR]),
 ];
 
 /// Which text parameters each route requires (for the OpenAPI document: required,
@@ -170,6 +175,7 @@ pub const ROUTE_BOUNDS: &[(&str, &[Bound])] = &[
 pub const ROUTE_TEXTS: &[(&str, &[Text])] = &[
     ("/api/search", &[SEARCH_QUERY]),
     ("/api/trace", &[TRACE_NAME]),
+    ("/api/duties", &[DUTIES_NAME]),
     ("/api/path", &[PATH_FROM, PATH_TO]),
     ("/api/documents", &[UPLOAD_FILENAME]),
 ];

@@ -115,10 +115,13 @@ pub enum EdgeLabel {
     PartOf,
     /// goal → entity: mentioned without a dependency verb.
     Mentions,
+    /// goal → organisation: the office responsible for the goal (责任单位, 牵头/配合,
+    /// 由X负责); `props.role` is `lead` or `support`.
+    Responsible,
 }
 
 impl EdgeLabel {
-    pub const ALL: [EdgeLabel; 7] = [
+    pub const ALL: [EdgeLabel; 8] = [
         EdgeLabel::HasGoal,
         EdgeLabel::DependsOn,
         EdgeLabel::Issues,
@@ -126,6 +129,7 @@ impl EdgeLabel {
         EdgeLabel::Measures,
         EdgeLabel::PartOf,
         EdgeLabel::Mentions,
+        EdgeLabel::Responsible,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -137,6 +141,7 @@ impl EdgeLabel {
             EdgeLabel::Measures => "measures",
             EdgeLabel::PartOf => "part_of",
             EdgeLabel::Mentions => "mentions",
+            EdgeLabel::Responsible => "responsible",
         }
     }
 }

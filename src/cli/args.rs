@@ -21,7 +21,7 @@ targets, and keeps them as a graph you can search and trace.\n\n\
 Run without a command to serve the web UI and HTTP API (ingesting seeds/ first when the \
 store is empty).",
     after_help = "Examples:\n  plangraph ingest seeds/\n  plangraph search 海洋\n  \
-plangraph show 高新区\n  plangraph trace 中科院\n  plangraph path 国家超级计算中心 高新区\n  \
+plangraph show 高新区\n  plangraph trace 中科院\n  plangraph duties 市科技局 --year 2022\n  plangraph path 国家超级计算中心 高新区\n  \
 plangraph rank --kind institution\n  plangraph serve --addr 127.0.0.1:7878\n  plangraph stats --json"
 )]
 pub struct Cli {
@@ -91,6 +91,17 @@ pub enum Command {
         #[command(flatten)]
         out: Output,
     },
+    /// The goals an organisation is responsible for (责任单位, 牵头/配合, 由X负责), by
+    /// year, with its role (lead or support), the unit, document and evidence.
+    Duties {
+        /// The organisation: id, name or alias.
+        name_or_id: String,
+        /// Only goals of this year.
+        #[arg(long)]
+        year: Option<u16>,
+        #[command(flatten)]
+        out: Output,
+    },
     /// The subgraph within N hops of a node.
     Neighbors {
         name_or_id: String,
@@ -98,7 +109,7 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         depth: usize,
         /// Only edges with this label (repeatable): has_goal, depends_on, issues,
-        /// sets_target, measures, part_of, mentions.
+        /// sets_target, measures, part_of, mentions, responsible.
         #[arg(long = "label", value_name = "LABEL")]
         labels: Vec<EdgeLabel>,
         /// Only nodes of this kind (repeatable).

@@ -10,7 +10,7 @@ use super::ingest::{ingest_with_progress, print_summary};
 use super::output::{emit, print_json, table};
 use super::print::{print_aliases, print_search, print_show};
 use super::print_graph::{
-    print_co_dependence, print_path, print_ranking, print_subgraph, print_trace,
+    print_co_dependence, print_duties, print_path, print_ranking, print_subgraph, print_trace,
 };
 use super::remote::{self, Graph};
 use super::serve::{default_command, open_to_serve, serve};
@@ -81,6 +81,18 @@ pub fn run(cli: Cli) -> Result<i32> {
             let trace = kg.trace(&name_or_id, limit)?;
             emit(out, &trace, |v| {
                 print_trace(v);
+                Ok(())
+            })
+        }
+        Some(Command::Duties {
+            name_or_id,
+            year,
+            out,
+        }) => {
+            let kg = remote::open(&cli.data, token.clone())?;
+            let duties = kg.duties(&name_or_id, year)?;
+            emit(out, &duties, |v| {
+                print_duties(v);
                 Ok(())
             })
         }

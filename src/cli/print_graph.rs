@@ -1,4 +1,5 @@
-//! Tables for the graph commands: `trace`, `neighbors`, `path`, `rank`, `co-dependent`.
+//! Tables for the graph commands: `trace`, `neighbors`, `path`, `rank`, `co-dependent`,
+//! `duties`.
 
 use crate::graph::{CoDependence, PathResult, Ranking, Subgraph, Trace};
 use crate::model::Node;
@@ -191,4 +192,39 @@ pub(super) fn print_co_dependence(c: &CoDependence) {
         ]);
     }
     outln!("{t}");
+}
+
+pub(super) fn print_duties(d: &crate::knowledge_graph::Duties) {
+    let o = &d.organization;
+    outln!(
+        "{} is responsible for {} {} ({}, {})",
+        o.name,
+        d.total,
+        if d.total == 1 { "goal" } else { "goals" },
+        o.kind,
+        o.id
+    );
+    for y in &d.years {
+        outln!();
+        outln!(
+            "{}",
+            y.year
+                .map_or_else(|| "(no year)".to_string(), |y| y.to_string())
+        );
+        let mut t = table(&[
+            "role", "unit", "category", "no.", "goal", "document", "evidence",
+        ]);
+        for g in &y.goals {
+            t.add_row(vec![
+                g.role.clone(),
+                g.goal.place.unit.clone(),
+                g.goal.place.category.clone(),
+                g.goal.place.number.clone(),
+                g.goal.name.clone(),
+                g.document_title.clone().unwrap_or_default(),
+                g.evidence.clone(),
+            ]);
+        }
+        outln!("{t}");
+    }
 }

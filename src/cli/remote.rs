@@ -9,8 +9,8 @@ use crate::graph::{CoDependence, PathResult, Ranking, Subgraph, Trace};
 use crate::index::{SearchRequest, SearchResults};
 use crate::knowledge_graph::owner::Owner;
 use crate::knowledge_graph::{
-    AliasChange, AliasList, DocumentOutcome, IngestReport, KnowledgeGraph, NeighborsRequest,
-    NodeView, Progress,
+    AliasChange, AliasList, DocumentOutcome, Duties, IngestReport, KnowledgeGraph,
+    NeighborsRequest, NodeView, Progress,
 };
 use crate::model::{EdgeLabel, NodeKind};
 use crate::store::Stats;
@@ -122,6 +122,19 @@ impl Graph {
                     .map(|n| (n.id.clone(), format!("{} ({})", n.name, n.kind)))
                     .collect();
                 Ok((view, names))
+            }
+        }
+    }
+
+    pub(super) fn duties(&self, name_or_id: &str, year: Option<u16>) -> Result<Duties> {
+        match self {
+            Graph::Local(kg) => kg.duties(name_or_id, year),
+            Graph::Remote(c) => {
+                let mut q = vec![("name", name_or_id.to_string())];
+                if let Some(y) = year {
+                    q.push(("year", y.to_string()));
+                }
+                c.get("/api/duties", &q)
             }
         }
     }

@@ -1,6 +1,7 @@
 //! One goal's nodes, edges and aliases as the rules find them, sentence by sentence: one
 //! edge per (source, label, target), the strongest label kept, each with its evidence.
 
+use super::duties::{self, Duty, Role};
 use super::lexicon::{FxMap, Lexicon};
 use super::sentences::{Field, Sent, SentenceSpan};
 use super::targets::TargetMention;
@@ -139,6 +140,92 @@ impl<'g> Builder<'g> {
         self.counts.push(1);
     }
 
+    /// A goal → office `responsible` edge: one per office; a lead found after a support
+    /// makes the office lead.
+    fn responsible(&mut self, target: u32, role: Role, evidence: impl FnOnce() -> Evidence) {
+        let key = (GOAL, EdgeLabel::Responsible, target);
+        if let Some(&i) = self.edge_at.get(&key) {
+            self.counts[i] += 1;
+            let e = &mut self.edges[i];
+            if role == Role::Lead && e.props.get("role").and_then(Value::as_str) != Some("lead") {
+                e.props.insert("role".into(), json!(role.as_str()));
+                e.set_evidence(&evidence());
+            }
+            return;
+        }
+        let mut e = Edge::new(self.goal, EdgeLabel::Responsible, self.id(target));
+        e.set_evidence(&evidence());
+        e.props.insert("role".into(), json!(role.as_str()));
+        self.edge_at.insert(key, self.edges.len());
+        self.edges.push(e);
+        self.counts.push(1);
+    }
+
+    /// The `responsible` edges of one sentence: labelled items as offices of their own,
+    /// free-text regions through the names found in them.
+    fn add_duties(
+        &mut self,
+        lex: &Lexicon,
+        w: &Where<'_>,
+        sent: &Sent<'_>,
+        named: Named<'_>,
+        found: &[Duty],
+    ) {
+        let (doc, goal) = (self.document, self.goal);
+        for d in found {
+            let offices: Vec<(u32, usize, usize, Role)> = match *d {
+                Duty::Item { start, end, role } => {
+                    vec![(self.office(lex, sent, start, end), start, end, role)]
+                }
+                Duty::Region {
+                    start,
+                    end,
+                    first,
+                    rest,
+                } => {
+                    let mut inside: Vec<(usize, usize, u32)> = named
+                        .mentions
+                        .iter()
+                        .zip(named.ids)
+                        .filter(|(m, _)| {
+                            !m.nested
+                                && !m.class
+                                && matches!(m.kind, NodeKind::Organization | NodeKind::Institution)
+                                && start <= m.start
+                                && m.end <= end
+                        })
+                        .map(|(m, &id)| (m.start, m.end, id))
+                        .collect();
+                    inside.sort_unstable();
+                    if inside.is_empty() {
+                        if let Some((s, e)) = duties::lone_office(sent, start, end) {
+                            inside.push((s, e, self.office(lex, sent, s, e)));
+                        }
+                    }
+                    inside
+                        .into_iter()
+                        .enumerate()
+                        .map(|(n, (s, e, id))| (id, s, e, if n == 0 { first } else { rest }))
+                        .collect()
+                }
+            };
+            for (id, s, e, role) in offices {
+                self.responsible(id, role, || self_evidence(doc, goal, w, s, e));
+            }
+        }
+    }
+
+    /// The organisation node of an office written at `s..e` (its canonical name).
+    fn office(&mut self, lex: &Lexicon, sent: &Sent<'_>, s: usize, e: usize) -> u32 {
+        let written = sent.slice(s, e).trim();
+        let mut m = Mention::new(NodeKind::Organization, written, s, e);
+        m.name = super::aliases::canonical_name(lex, written);
+        if m.name != m.written {
+            m.aliases.push(m.written.clone());
+        }
+        self.mention_node(&m)
+    }
+
     pub(super) fn finish(mut self, tokens: GoalTokens) -> GoalExtraction {
         for (e, &n) in self.edges.iter_mut().zip(&self.counts) {
             if n > 1 {
@@ -224,12 +311,13 @@ impl<'g> Builder<'g> {
                 self.edge(ids[i], EdgeLabel::PartOf, ids[p], ev, None);
             }
         }
+        let named = Named {
+            mentions: &an.mentions,
+            ids: &ids,
+            spans: &spans,
+        };
+        self.add_duties(lex, w, sent, named, &an.duties);
         for t in an.targets {
-            let named = Named {
-                mentions: &an.mentions,
-                ids: &ids,
-                spans: &spans,
-            };
             self.add_target(lex, w, sent, named, t);
         }
     }

@@ -11,6 +11,7 @@
 mod aliases;
 mod builder;
 mod documents;
+mod duties;
 mod entities;
 pub mod lexicon;
 pub mod segment;
@@ -30,7 +31,7 @@ pub use segment::{Segmenter, Token};
 
 /// Bumped whenever extraction output changes, so stored documents are re-extracted on the
 /// next ingest even when their bytes did not change.
-pub const EXTRACTOR_VERSION: u32 = 2;
+pub const EXTRACTOR_VERSION: u32 = 3;
 
 /// A name by which a node can also be found (中科院 for 中国科学院).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,12 +104,15 @@ impl Mention {
 pub(crate) struct Analysis {
     pub mentions: Vec<Mention>,
     pub targets: Vec<TargetMention>,
+    /// Who is responsible (责任单位, 牵头/配合, 由X负责).
+    pub duties: Vec<duties::Duty>,
 }
 
 /// Runs the rules over one segmented sentence.
 pub(crate) fn analyse(lex: &'static Lexicon, sent: &Sent<'_>) -> Analysis {
     let mut taken = vec![false; sent.len()];
     let shorts = aliases::short_forms(sent, &mut taken);
+    let duties = duties::find(sent, &mut taken);
     let mut mentions = documents::find(lex, sent, &mut taken);
     let found = entities::find(lex, sent, &taken, &shorts);
     let base = mentions.len();
@@ -118,7 +122,11 @@ pub(crate) fn analyse(lex: &'static Lexicon, sent: &Sent<'_>) -> Analysis {
     }));
     aliases::canonicalise(lex, &mut mentions);
     let targets = targets::find(lex, sent, &taken);
-    Analysis { mentions, targets }
+    Analysis {
+        mentions,
+        targets,
+        duties,
+    }
 }
 
 /// The verb that governs a mention at `start..end`: the nearest action verb before it in

@@ -16,13 +16,14 @@ use super::rank::RankTable;
 pub const MAX_DEPTH: usize = 4;
 
 /// Edges a trace walks (backwards, from the entity towards goals).
-pub(super) const TRACE_LABELS: [EdgeLabel; 6] = [
+pub(super) const TRACE_LABELS: [EdgeLabel; 7] = [
     EdgeLabel::DependsOn,
     EdgeLabel::Issues,
     EdgeLabel::SetsTarget,
     EdgeLabel::Measures,
     EdgeLabel::PartOf,
     EdgeLabel::Mentions,
+    EdgeLabel::Responsible,
 ];
 
 /// Edges by which a goal relies on an entity (directly, or through a target).
@@ -38,7 +39,8 @@ pub(super) fn label_rank(label: EdgeLabel) -> u8 {
         EdgeLabel::Measures => 3,
         EdgeLabel::PartOf => 4,
         EdgeLabel::Mentions => 5,
-        EdgeLabel::HasGoal => 6,
+        EdgeLabel::Responsible => 6,
+        EdgeLabel::HasGoal => 7,
     }
 }
 

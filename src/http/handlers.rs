@@ -12,7 +12,7 @@ use crate::graph::{CoDependence, PathResult, Ranking, Subgraph, Trace};
 use crate::index::SearchRequest;
 use crate::ingest;
 use crate::knowledge_graph::{
-    DocumentList, DocumentOutcome, KnowledgeGraph, NeighborsRequest, NodeView,
+    DocumentList, DocumentOutcome, Duties, KnowledgeGraph, NeighborsRequest, NodeView,
 };
 use crate::limits;
 use crate::model::{EdgeLabel, NodeKind};
@@ -161,6 +161,31 @@ pub async fn trace(
     ))
 }
 
+/// `GET /api/duties`
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DutiesParams {
+    /// The organisation: id, name or alias.
+    pub name: String,
+    /// Only goals of this year.
+    pub year: Option<u16>,
+}
+
+#[utoipa::path(get, path = "/api/duties", tag = "graph", params(DutiesParams),
+    responses(
+        (status = 200, description = "The goals the organisation is responsible for (责任单位, 牵头/配合, 由X负责), by year, with role, unit, document and evidence", body = Duties),
+        (status = 400, description = "Missing or bad parameter", body = ErrorBody),
+        (status = 404, description = "Unknown or ambiguous name; `suggestions` lists close names", body = ErrorBody)))]
+pub async fn duties(
+    State(state): State<AppState>,
+    ApiQuery(p): ApiQuery<DutiesParams>,
+) -> Result<Json<Duties>, ApiError> {
+    limits::DUTIES_NAME.check(Some(&p.name))?;
+    Ok(Json(
+        blocking(&state, move |kg| kg.duties(&p.name, p.year)).await?,
+    ))
+}
+
 #[utoipa::path(get, path = "/api/nodes/{id}", tag = "graph",
     params(("id" = String, Path, description = "Node id, name or alias")),
     responses(
@@ -180,7 +205,7 @@ pub struct NeighborsParams {
     /// Hops (0–4, default 1).
     pub depth: Option<usize>,
     /// Only edges with these labels, comma-separated (has_goal, depends_on, issues,
-    /// sets_target, measures, part_of, mentions).
+    /// sets_target, measures, part_of, mentions, responsible).
     pub label: Option<String>,
     /// Only nodes of these kinds, comma-separated.
     pub kind: Option<String>,

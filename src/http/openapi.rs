@@ -38,6 +38,7 @@ with a 4xx status; a 500 means a fault inside the server."
         handlers::openapi,
         handlers::search,
         handlers::trace,
+        handlers::duties,
         handlers::node,
         handlers::neighbors,
         handlers::co_dependent,
@@ -63,6 +64,8 @@ with a 4xx status; a 500 means a fault inside the server."
         ui_api::DocumentView, ui_api::DocumentGoal, ui_api::Overview, ui_api::OverviewEntity,
         ui_api::NodeAliases, super::aliases::NewAlias, crate::knowledge_graph::AliasChange,
         crate::knowledge_graph::AliasList, crate::knowledge_graph::AliasEntry,
+        crate::knowledge_graph::Duties, crate::knowledge_graph::DutyYear,
+        crate::knowledge_graph::DutyGoal,
     )),
     modifiers(&BearerAuth, &DeclaredBounds),
     tags(

@@ -4,6 +4,7 @@
 //! updated with every document write; see [`crate::graph`]) and the extractor.
 
 mod aliases;
+mod duties;
 mod facade;
 mod ingest;
 pub mod owner;
@@ -14,5 +15,6 @@ mod view_cache;
 
 pub use crate::pipeline::{DocumentOutcome, IngestReport, OutcomeStatus, Progress};
 pub use aliases::{AliasChange, AliasEntry, AliasList};
+pub use duties::{Duties, DutyGoal, DutyYear};
 pub use facade::{KnowledgeGraph, GRAPH_SNAPSHOT};
 pub use results::{DocumentList, DocumentSummary, NeighborsRequest, NodeView};

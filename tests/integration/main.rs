@@ -7,6 +7,7 @@ mod common;
 #[allow(dead_code)]
 mod corpus;
 mod crash;
+mod duties;
 mod export;
 mod extract;
 mod graph;

@@ -65,6 +65,11 @@ fn every_command_answers_through_a_running_server_as_it_does_alone() {
         vec!["search", "海洋", "--limit", "0"],
         // A write: the new document goes in through the server.
         vec!["ingest", other, "--json"],
+        // Responsibility tags of that document.
+        vec!["duties", "市财政局"],
+        vec!["duties", "市财政局", "--json"],
+        vec!["duties", "市科技局", "--year", "2022", "--json"],
+        vec!["duties", "没有这个单位"],
         // A file that fails fails the same way (exit 1, the file named).
         vec!["ingest", empty, "--json"],
         vec!["ingest", empty],

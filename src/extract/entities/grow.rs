@@ -138,6 +138,13 @@ impl Ctx<'_, '_> {
                         g.stop = Stop::Word;
                         break;
                     }
+                    // jieba writes a preposition onto 市/省/区/县 as an unknown word
+                    // (由市|大数据局): the name starts after the preposition
+                    if t.e - t.s == 2 && t.tag == "x" && preposition_on_place(t.word) {
+                        g.start = t.s + 1;
+                        g.stop = Stop::Word;
+                        break;
+                    }
                     g.start = t.s;
                     j = i;
                 }
@@ -185,4 +192,17 @@ impl Ctx<'_, '_> {
                 && matches!(inner.chars().last(), Some('市' | '省' | '区' | '县')));
         placey.then_some(c + 1)
     }
+}
+
+/// A two-character word of a preposition and 市/省/区/县 (由市, 对省, 向区).
+fn preposition_on_place(word: &str) -> bool {
+    let mut c = word.chars();
+    matches!(
+        (c.next(), c.next(), c.next()),
+        (
+            Some('由' | '对' | '向' | '从' | '经' | '把' | '将' | '为' | '被' | '给' | '让'),
+            Some('市' | '省' | '区' | '县'),
+            None
+        )
+    )
 }
