@@ -331,6 +331,7 @@ fn batch(pool: &Pool, i: usize, version: u32) -> DocumentBatch {
             nodes: Vec::new(),
             edges: Vec::new(),
             names: Vec::new(),
+            joined: Vec::new(),
         },
         nodes,
         edges,

@@ -13,6 +13,7 @@ mod builder;
 mod documents;
 mod duties;
 mod entities;
+mod known;
 pub mod lexicon;
 pub mod segment;
 pub mod sentences;
@@ -27,6 +28,7 @@ use sentences::{Field, Sent, SentBuffers};
 use std::sync::Arc;
 use targets::TargetMention;
 
+pub use known::KnownAlias;
 pub use segment::{Segmenter, Token};
 
 /// Bumped whenever extraction output changes, so stored documents are re-extracted on the
@@ -109,7 +111,18 @@ pub(crate) struct Analysis {
 }
 
 /// Runs the rules over one segmented sentence.
+#[cfg(test)]
 pub(crate) fn analyse(lex: &'static Lexicon, sent: &Sent<'_>) -> Analysis {
+    analyse_with(lex, sent, &[])
+}
+
+/// Runs the rules over one segmented sentence, reading the document's `known` names as
+/// their nodes.
+pub(crate) fn analyse_with(
+    lex: &'static Lexicon,
+    sent: &Sent<'_>,
+    known: &[KnownAlias],
+) -> Analysis {
     let mut taken = vec![false; sent.len()];
     let shorts = aliases::short_forms(sent, &mut taken);
     let duties = duties::find(sent, &mut taken);
@@ -120,7 +133,10 @@ pub(crate) fn analyse(lex: &'static Lexicon, sent: &Sent<'_>) -> Analysis {
         m.parent = m.parent.map(|p| p + base);
         m
     }));
+    aliases::strip_former_mark(sent, &mut mentions[base..]);
     aliases::canonicalise(lex, &mut mentions);
+    aliases::renamed(sent, &mut mentions);
+    aliases::read_known(sent, &taken, known, &mut mentions);
     let targets = targets::find(lex, sent, &taken);
     Analysis {
         mentions,
@@ -233,6 +249,17 @@ impl Extractor {
 
     /// Extract from one goal (its title, content and benchmark) of document `document_id`.
     pub fn extract(&self, document_id: &str, goal: &Goal) -> GoalExtraction {
+        self.extract_with(document_id, goal, &[])
+    }
+
+    /// [`Extractor::extract`], reading the names the document declared elsewhere
+    /// ([`KnownAlias`]) as their nodes wherever the goal writes them alone.
+    pub fn extract_with(
+        &self,
+        document_id: &str,
+        goal: &Goal,
+        known: &[KnownAlias],
+    ) -> GoalExtraction {
         let lex = Lexicon::get();
         let mut b = Builder::new(document_id, &goal.id);
         let mut tokens = GoalTokens::default();
@@ -274,7 +301,7 @@ impl Extractor {
                     (&own[..], 0)
                 };
                 let sent = Sent::with_buffers(sentence, toks, base, lex, &mut buf);
-                let an = analyse(lex, &sent);
+                let an = analyse_with(lex, &sent, known);
                 let w = Where {
                     field,
                     span,

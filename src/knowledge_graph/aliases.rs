@@ -213,7 +213,7 @@ impl KnowledgeGraph {
 
     /// Write again every document holding one of `ids`, with the corrections applied, and
     /// bring the view and the index along. Returns the documents written.
-    fn rewrite_documents(
+    pub(super) fn rewrite_documents(
         &self,
         ids: &BTreeSet<String>,
         drop: &[(String, String)],

@@ -141,7 +141,12 @@ impl KnowledgeGraph {
                 index.commit(change.generation)?;
             }
         }
-        Ok((outcome, change.generation))
+        drop(index);
+        if change.status != WriteStatus::Unchanged {
+            // other documents joined or left by the names this one declares
+            self.follow_declared(&batch, &change)?;
+        }
+        Ok((outcome, self.store.generation()?))
     }
 
     /// Bring the text index along with one write, from its change record: removed nodes
@@ -198,7 +203,11 @@ impl KnowledgeGraph {
 
     /// Write one document's batch to the store and bring the graph view along, under the
     /// view's write lock so no query sees the store and the view disagree.
-    fn write_batch(&self, prior: Prior, batch: &DocumentBatch) -> Result<DocumentChange> {
+    pub(super) fn write_batch(
+        &self,
+        prior: Prior,
+        batch: &DocumentBatch,
+    ) -> Result<DocumentChange> {
         let mut graph = self.write_graph();
         let change = self.store.write_after(batch, prior)?;
         if let Some(view) = graph.as_mut() {

@@ -7,7 +7,7 @@ mod batch;
 mod report;
 mod walk;
 
-pub use batch::build_batch;
+pub use batch::{assemble, build_batch};
 pub use report::{
     error_reason, failed, panic_message, DocumentOutcome, IngestReport, OutcomeStatus, Progress,
 };

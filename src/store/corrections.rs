@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::model::{normalize_name, Edge};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 pub(super) const T_CORRECTIONS: &str = "corrections";
 
@@ -90,10 +90,20 @@ impl GraphStore {
     /// `batch` with the user corrections applied (borrowed when none applies): nodes merged
     /// away replaced by the kept ones, user aliases given to the nodes it holds.
     pub fn corrected<'b>(&self, batch: &'b DocumentBatch) -> Result<Cow<'b, DocumentBatch>> {
-        if self.corrections.is_empty() {
+        let corrections = if self.corrections.is_empty() {
+            Vec::new()
+        } else {
+            self.corrections()?
+        };
+        // names documents declared (short forms, former names); the user's aliases win
+        let user: HashSet<String> = corrections
+            .iter()
+            .map(|c| normalize_name(&c.alias))
+            .collect();
+        let declared = self.declared_redirects(batch, &user)?;
+        if corrections.is_empty() && declared.is_empty() {
             return Ok(Cow::Borrowed(batch));
         }
-        let corrections = self.corrections()?;
         let mut redirect: HashMap<&str, &str> = HashMap::new();
         for c in &corrections {
             for m in &c.merged {
@@ -116,6 +126,9 @@ impl GraphStore {
                 }
             }
         }
+        for (from, to) in &declared {
+            redirect.entry(from).or_insert(to);
+        }
         // Follow chains (a kept node later merged into another), at most a few steps.
         let target = |id: &str| -> String {
             let mut at = id;
@@ -128,10 +141,11 @@ impl GraphStore {
             at.to_string()
         };
         let corrected: BTreeSet<&str> = corrections.iter().map(|c| c.node.as_str()).collect();
-        let touches = batch
-            .nodes
-            .iter()
-            .any(|n| redirect.contains_key(n.id.as_str()) || corrected.contains(n.id.as_str()));
+        let touches = !declared.is_empty()
+            || batch
+                .nodes
+                .iter()
+                .any(|n| redirect.contains_key(n.id.as_str()) || corrected.contains(n.id.as_str()));
         if !touches {
             return Ok(Cow::Borrowed(batch));
         }
@@ -201,6 +215,15 @@ impl GraphStore {
             let to = map(&c.node);
             if present.contains(&to) {
                 aliases.push((c.alias.clone(), to));
+            }
+        }
+        for (from, to) in &declared {
+            if let Some(n) = batch.nodes.iter().find(|n| n.id == *from) {
+                let to = map(to);
+                let joined = (normalize_name(&n.name), to);
+                if present.contains(&joined.1) && !out.record.joined.contains(&joined) {
+                    out.record.joined.push(joined);
+                }
             }
         }
         out.record.goals = out.record.goals.iter().map(|g| map(g)).collect();

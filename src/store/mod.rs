@@ -20,6 +20,7 @@
 
 mod change;
 mod corrections;
+mod declared;
 mod keys;
 mod load;
 mod verify;
@@ -77,6 +78,10 @@ pub struct DocumentRecord {
     pub edges: Vec<EdgeKey>,
     #[serde(default)]
     pub names: Vec<(String, String)>,
+    /// Entities of this document joined to another document's node by a name that
+    /// document declared (short form, former name): (normalised name, the node's id).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub joined: Vec<(String, String)>,
 }
 
 /// One document's whole contribution to the graph, written atomically.

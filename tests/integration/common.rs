@@ -61,6 +61,7 @@ pub fn record(
         nodes: vec![],
         edges: vec![],
         names: vec![],
+        joined: vec![],
     }
 }
 

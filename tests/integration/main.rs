@@ -15,6 +15,7 @@ mod heldout_d;
 mod hostile;
 mod http;
 mod ingest;
+mod names;
 mod owner;
 mod pipe;
 mod pipeline;

@@ -1,0 +1,115 @@
+//! After a write, the other documents that names declared by it join or leave: a new
+//! short form or former name (`崂山实验室（原X）`) joins the entities other documents wrote
+//! under that name to its node (their documents are written again, corrected), and a
+//! declaration the document no longer makes undoes the joins it made (those documents
+//! are read again from their stored goals).
+
+use crate::error::Result;
+use crate::model::Goal;
+use crate::pipeline;
+use crate::store::{DocumentBatch, DocumentChange};
+use std::collections::BTreeSet;
+
+use super::KnowledgeGraph;
+
+impl KnowledgeGraph {
+    /// Bring the other documents along with the names `batch` (just written, with its
+    /// `change`) declares or no longer declares.
+    pub(super) fn follow_declared(
+        &self,
+        batch: &DocumentBatch,
+        change: &DocumentChange,
+    ) -> Result<()> {
+        // joins: entities elsewhere whose own name this batch now gives one of its nodes
+        let mut apart = BTreeSet::new();
+        for (name, id) in &batch.aliases {
+            for other in self.store.named_apart(name, id)? {
+                apart.insert(other);
+            }
+        }
+        if !apart.is_empty() {
+            self.rewrite_documents(&apart, &[], false)?;
+        }
+        // leaves: joins made by a name this document gave and gives no more
+        let mut stale = BTreeSet::new();
+        let mut scanned = None;
+        // the names the old version gave and this one does not (still held elsewhere or not)
+        let now: BTreeSet<(String, String)> = self
+            .store
+            .document(&batch.record.id)?
+            .map(|r| r.names.into_iter().collect())
+            .unwrap_or_default();
+        let dropped: Vec<&(String, String)> = change
+            .old
+            .iter()
+            .flat_map(|o| &o.names)
+            .filter(|n| !now.contains(*n))
+            .collect();
+        for (name, id) in dropped {
+            let holders = self.store.name_holders(name, id)?;
+            if holders == 0 {
+                continue;
+            }
+            let records = match &scanned {
+                Some(r) => r,
+                None => {
+                    let mut all = Vec::new();
+                    for r in self.store.documents() {
+                        let r = r?;
+                        if !r.joined.is_empty() && r.id != batch.record.id {
+                            all.push(r);
+                        }
+                    }
+                    scanned.insert(all)
+                }
+            };
+            let joined: Vec<&str> = records
+                .iter()
+                .filter(|r| r.joined.iter().any(|(n, i)| n == name && i == id))
+                .map(|r| r.id.as_str())
+                .collect();
+            // another document that still declares it keeps the joins
+            if !joined.is_empty() && holders as usize <= joined.len() {
+                stale.extend(joined.into_iter().map(str::to_string));
+            }
+        }
+        for doc in stale {
+            self.read_again(&doc)?;
+        }
+        Ok(())
+    }
+
+    /// Extract a stored document again from its stored goals and write it (corrected), as
+    /// an ingest of its unchanged file would.
+    fn read_again(&self, doc_id: &str) -> Result<()> {
+        let Some(mut record) = self.store.document(doc_id)? else {
+            return Ok(());
+        };
+        let mut goals = Vec::with_capacity(record.goals.len());
+        for id in &record.goals {
+            if let Some(g) = self.store.node(id)?.as_ref().and_then(Goal::from_node) {
+                goals.push(g);
+            }
+        }
+        let (nodes, edges, aliases, tokens, goal_ids) =
+            pipeline::assemble(&self.extractor, doc_id, &record.unit, &goals);
+        record.goals = goal_ids;
+        record.joined.clear();
+        let batch = DocumentBatch {
+            record,
+            nodes,
+            edges,
+            aliases,
+        };
+        let mut index = self.write_index();
+        let batch = self.store.corrected(&batch)?.into_owned();
+        let prior = self.store.prior(doc_id)?;
+        let change = self.write_batch(prior, &batch)?;
+        self.apply_to_index(&mut index, &change, &batch, &tokens)?;
+        self.store.flush()?;
+        if index.generation() != Some(change.generation) {
+            index.commit(change.generation)?;
+        }
+        Ok(())
+    }
+}
