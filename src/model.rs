@@ -169,6 +169,13 @@ impl FromStr for EdgeLabel {
     }
 }
 
+impl Node {
+    /// A class of things (`props.class`: 高新技术企业, 重点实验室), not a named entity.
+    pub fn is_class(&self) -> bool {
+        self.props.get("class").is_some_and(|c| c == true)
+    }
+}
+
 /// A node: `{"id", "kind", "name", "props"}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Node {

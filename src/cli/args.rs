@@ -139,6 +139,9 @@ pub enum Command {
         kind: Option<NodeKind>,
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        /// Also list class nodes (技术创新中心, 重点实验室 …), marked as classes.
+        #[arg(long)]
+        classes: bool,
         #[command(flatten)]
         out: Output,
     },

@@ -132,9 +132,14 @@ pub fn run(cli: Cli) -> Result<i32> {
                 Ok(())
             })
         }
-        Some(Command::Rank { kind, limit, out }) => {
+        Some(Command::Rank {
+            kind,
+            limit,
+            classes,
+            out,
+        }) => {
             let kg = remote::open(&cli.data, token.clone())?;
-            let ranking = kg.rank(kind, limit)?;
+            let ranking = kg.rank(kind, limit, classes)?;
             emit(out, &ranking, |v| {
                 print_ranking(v);
                 Ok(())

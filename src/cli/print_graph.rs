@@ -146,7 +146,11 @@ pub(super) fn print_ranking(r: &Ranking) {
         t.add_row(vec![
             (i + 1).to_string(),
             e.name.clone(),
-            e.kind.to_string(),
+            if e.class {
+                format!("{} (class)", e.kind)
+            } else {
+                e.kind.to_string()
+            },
             e.goals.to_string(),
             e.depends_on.to_string(),
             format!("{:.5}", e.pagerank),

@@ -184,13 +184,21 @@ impl Graph {
         }
     }
 
-    pub(super) fn rank(&self, kind: Option<NodeKind>, limit: usize) -> Result<Ranking> {
+    pub(super) fn rank(
+        &self,
+        kind: Option<NodeKind>,
+        limit: usize,
+        classes: bool,
+    ) -> Result<Ranking> {
         match self {
-            Graph::Local(kg) => kg.rank(kind, limit),
+            Graph::Local(kg) => kg.rank_with(kind, limit, classes),
             Graph::Remote(c) => {
                 let mut q = vec![("limit", limit.to_string())];
                 if let Some(k) = kind {
                     q.push(("kind", k.to_string()));
+                }
+                if classes {
+                    q.push(("classes", "true".to_string()));
                 }
                 c.get("/api/rank", &q)
             }

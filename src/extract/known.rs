@@ -69,4 +69,3 @@ const SUBTYPES: [&str; 9] = [
     "incubator",
     "other",
 ];
-

@@ -80,24 +80,47 @@ impl GraphView {
         dense.into_iter().map(|(n, i)| (n, ranks[i])).collect()
     }
 
+    /// The class nodes of this view version (read from the store once).
+    fn class_set(&self, store: &GraphStore) -> Result<&HashSet<NodeIndex>> {
+        if let Some(s) = self.classes.get() {
+            return Ok(s);
+        }
+        let mut set = HashSet::new();
+        for n in self.graph.node_indices() {
+            if !self.graph[n].kind.is_entity() {
+                continue;
+            }
+            if let Some(node) = store.node(self.id(n))? {
+                if node.is_class() {
+                    set.insert(n);
+                }
+            }
+        }
+        Ok(self.classes.get_or_init(|| set))
+    }
+
     /// Entities (of `kind`, or of every entity kind) by how many goals depend on them,
-    /// then by PageRank.
+    /// then by PageRank; class nodes only when `classes` is set.
     pub fn rank(
         &self,
         store: &GraphStore,
         kind: Option<NodeKind>,
         limit: usize,
+        classes: bool,
     ) -> Result<Ranking> {
         let table = self.rank_table();
+        let class_set = self.class_set(store)?;
         let rows: Vec<&RankRow> = table
             .rows
             .iter()
             .filter(|r| kind.is_none_or(|k| self.graph[r.node].kind == k))
+            .filter(|r| classes || !class_set.contains(&r.node))
             .collect();
         let mut entities = Vec::with_capacity(limit.min(rows.len()));
         for r in rows.iter().take(limit) {
             if let Some(n) = store.node(self.id(r.node))? {
                 entities.push(RankedEntity {
+                    class: n.is_class(),
                     id: n.id,
                     kind: n.kind,
                     name: n.name,

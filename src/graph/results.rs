@@ -11,6 +11,10 @@ pub struct NodeRef {
     pub id: String,
     pub kind: NodeKind,
     pub name: String,
+    /// A class of things (技术创新中心, 重点实验室), not a named platform: lists put these
+    /// apart.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub class: bool,
 }
 
 impl From<&Node> for NodeRef {
@@ -19,6 +23,7 @@ impl From<&Node> for NodeRef {
             id: n.id.clone(),
             kind: n.kind,
             name: n.name.clone(),
+            class: n.is_class(),
         }
     }
 }
@@ -101,6 +106,9 @@ pub struct RankedEntity {
     pub depends_on: usize,
     /// PageRank over the whole graph (sums to 1 over all nodes).
     pub pagerank: f64,
+    /// A class of things (技术创新中心), not a named platform; listed only when asked for.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub class: bool,
 }
 
 /// `co-dependent`: goals that share entities with a goal.

@@ -67,6 +67,7 @@ impl GraphView {
             ids: IdMap::with_capacity_and_hasher(nodes, Default::default()),
             generation,
             ranking: OnceLock::new(),
+            classes: OnceLock::new(),
         };
         let mut order = Vec::with_capacity(nodes);
         for _ in 0..nodes {

@@ -60,6 +60,9 @@ pub struct GraphView {
     pub(super) ids: IdMap,
     pub(super) generation: u64,
     pub(super) ranking: OnceLock<RankTable>,
+    /// The class nodes (`props.class`: 技术创新中心, 重点实验室), read from the store once
+    /// per view version, for `rank`.
+    pub(super) classes: OnceLock<std::collections::HashSet<NodeIndex>>,
 }
 
 impl GraphView {
@@ -76,6 +79,7 @@ impl GraphView {
             ids: IdMap::with_capacity_and_hasher(nodes, Default::default()),
             generation,
             ranking: OnceLock::new(),
+            classes: OnceLock::new(),
         };
         for r in store.node_kinds() {
             let (id, kind) = r?;
@@ -151,6 +155,7 @@ impl GraphView {
         }
         self.generation = change.generation;
         self.ranking = OnceLock::new();
+        self.classes = OnceLock::new();
         true
     }
 

@@ -301,6 +301,8 @@ pub struct RankParams {
     pub kind: Option<String>,
     /// At most this many (1–1000, default 20).
     pub limit: Option<usize>,
+    /// Also list class nodes (技术创新中心, 重点实验室 …), marked `class: true`.
+    pub classes: Option<bool>,
 }
 
 #[utoipa::path(get, path = "/api/rank", tag = "graph", params(RankParams),
@@ -320,7 +322,10 @@ pub async fn rank(
     };
     let limit = limits::RANK_LIMIT.check(p.limit)?;
     Ok(Json(
-        blocking(&state, move |kg| kg.rank(kind, limit)).await?,
+        blocking(&state, move |kg| {
+            kg.rank_with(kind, limit, p.classes.unwrap_or(false))
+        })
+        .await?,
     ))
 }
 

@@ -315,7 +315,7 @@ pub struct OverviewEntity {
 }
 
 fn overview(kg: &KnowledgeGraph, limit: usize) -> Result<Overview> {
-    let ranking = kg.rank(None, 1_000)?;
+    let ranking = kg.rank_with(None, 1_000, true)?;
     let mut platforms = Vec::new();
     let mut classes = Vec::new();
     for e in ranking.entities {
@@ -326,11 +326,7 @@ fn overview(kg: &KnowledgeGraph, limit: usize) -> Result<Overview> {
             break;
         }
         let node = kg.store().node(&e.id)?;
-        let class = node
-            .as_ref()
-            .and_then(|n| n.props.get("class"))
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false);
+        let class = e.class;
         let entity = OverviewEntity {
             subtype: node
                 .as_ref()

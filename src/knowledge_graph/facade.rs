@@ -155,6 +155,17 @@ impl KnowledgeGraph {
     /// # Ok::<(), plangraph::Error>(())
     /// ```
     pub fn rank(&self, kind: Option<NodeKind>, limit: usize) -> Result<Ranking> {
+        self.rank_with(kind, limit, false)
+    }
+
+    /// [`KnowledgeGraph::rank`], class nodes (技术创新中心, 重点实验室) included when
+    /// `classes` is set (they are left out otherwise: rank lists named platforms).
+    pub fn rank_with(
+        &self,
+        kind: Option<NodeKind>,
+        limit: usize,
+        classes: bool,
+    ) -> Result<Ranking> {
         let limit = limits::RANK_LIMIT.check(Some(limit))?;
         if kind.is_some_and(|k| !k.is_entity()) {
             return Err(Error::InvalidParam {
@@ -166,7 +177,7 @@ impl KnowledgeGraph {
                 ),
             });
         }
-        self.with_graph(|v| v.rank(&self.store, kind, limit))
+        self.with_graph(|v| v.rank(&self.store, kind, limit, classes))
     }
 
     /// Goals that rely on the same entities as a goal (of `kinds`, or any), most shared

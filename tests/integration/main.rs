@@ -2,6 +2,7 @@
 
 mod access;
 mod alias;
+mod classes;
 mod common;
 #[path = "../../benches/support/corpus.rs"]
 #[allow(dead_code)]

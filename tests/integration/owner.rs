@@ -57,6 +57,8 @@ fn every_command_answers_through_a_running_server_as_it_does_alone() {
         vec!["neighbors", &top, "--json"],
         vec!["path", &top, &second, "--json"],
         vec!["rank", "--json"],
+        vec!["rank", "--classes", "--json"],
+        vec!["rank", "--classes"],
         vec!["stats", "--json"],
         vec!["stats"],
         // Mistakes get the same message and exit code.

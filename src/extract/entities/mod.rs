@@ -212,7 +212,11 @@ pub(crate) fn find(
             Src::Known(kn) => Some(kn),
             _ => None,
         };
-        if c.class && known.is_none() {
+        // a class is a class node when it says more than its bare suffix (重点实验室,
+        // 数字化转型示范园区; not 中心 alone)
+        let class_node =
+            matches!(c.src, Src::Anchor(_)) && c.anchor_s > c.start && c.kind != NodeKind::Program;
+        if c.class && known.is_none() && !class_node {
             continue;
         }
         let idx = mentions.len();
