@@ -405,6 +405,12 @@ mod tests {
             Institution,
             "浙江大学宁波科学与技术研究院"
         ));
+        // a field pair: a weak place word and a noun before 与
+        assert!(has(
+            "支持海洋科学与技术试点国家实验室建设。",
+            Institution,
+            "海洋科学与技术试点国家实验室"
+        ));
         let n = names("推动市科技局与市财政局联合发文。");
         assert!(n.contains(&(Organization, "市科技局".into())), "{n:?}");
         assert!(n.contains(&(Organization, "市财政局".into())), "{n:?}");

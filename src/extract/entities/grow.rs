@@ -110,7 +110,17 @@ impl Ctx<'_, '_> {
                         {
                             let l = self.grow_left(i - 1, false, false);
                             let lt = &toks[s.tok_at(l.start)];
-                            if (lt.strong || (gov && self.ministry_like(l.start, i, first)))
+                            // a field pair of two nouns (海洋科学与技术…): the part before
+                            // 与 starts with a place word jieba tags but that is weak
+                            let field_pair = lt.tag == "ns"
+                                && self.lex.weak_place.contains(lt.word)
+                                && l.stop != Stop::Level
+                                && s.tok_at(l.start) + 2 == i
+                                && toks[i - 1].tag == "n"
+                                && r.tag == "n";
+                            if (lt.strong
+                                || field_pair
+                                || (gov && self.ministry_like(l.start, i, first)))
                                 && l.stop != Stop::Level
                             {
                                 g.start = l.start;
