@@ -130,6 +130,21 @@ struct Row {
     content: Vec<String>,
     benchmark: Vec<String>,
     phase: Phase,
+    /// How many of the columns after the content have begun (see [`Columns`]).
+    column: usize,
+}
+
+/// The columns a table's header names after its content column (标杆城市及标杆值,
+/// 责任单位, 完成时限 …), in order: a new cell after the content is the next of them.
+struct Columns<'a>(Vec<&'a str>);
+
+impl Columns<'_> {
+    fn is_duty(&self, i: usize) -> Option<&str> {
+        self.0
+            .get(i)
+            .copied()
+            .filter(|c| matches!(*c, "责任单位" | "责任处室"))
+    }
 }
 
 impl Row {
@@ -169,6 +184,15 @@ pub(crate) fn parse(lines: &[String]) -> Body {
         .iter()
         .take_while(|c| is_header_cell(c.text))
         .any(|c| c.text.starts_with("标杆"));
+    let columns = Columns(
+        cells[start..]
+            .iter()
+            .take_while(|c| is_header_cell(c.text))
+            .map(|c| c.text.trim())
+            .skip_while(|h| !matches!(*h, "目标内容" | "目标任务" | "具体内容"))
+            .skip(1)
+            .collect(),
+    );
 
     let mut goals = Vec::new();
     let mut category = String::new();
@@ -211,6 +235,7 @@ pub(crate) fn parse(lines: &[String]) -> Body {
                     content: Vec::new(),
                     benchmark: Vec::new(),
                     phase: Phase::Title,
+                    column: 0,
                 });
                 continue;
             }
@@ -218,6 +243,15 @@ pub(crate) fn parse(lines: &[String]) -> Body {
         let Some(r) = row.as_mut() else {
             continue; // text before the first row
         };
+        // a 责任单位 column: the offices, written as the tag the text would carry
+        if matches!(r.phase, Phase::MoreContent | Phase::Benchmark) && cell.new_cell {
+            if let Some(name) = columns.is_duty(r.column) {
+                r.content.push(format!("（{name}：{text}）"));
+                r.column += 1;
+                continue;
+            }
+            r.column += 1;
+        }
         match r.phase {
             Phase::Title => {
                 r.title = text.to_string();

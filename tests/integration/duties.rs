@@ -276,3 +276,30 @@ fn responsible_edges_travel_through_every_export_and_back() {
     let cypher = std::fs::read_to_string(dir.join("graph.cypher")).unwrap();
     assert!(cypher.contains("RESPONSIBLE"));
 }
+
+#[test]
+fn a_responsibility_column_of_a_goal_table_gives_responsible_edges() {
+    let text = "2023年度市直单位业务目标\n单位名称：市工业和信息化局\n\
+类别\t序号\t目标名称\t目标内容\t完成时限\t责任单位\n\
+重点目标\n\
+1\t建设工业互联网平台\t推进平台建设，接入企业100家。\t12月底\t产业发展处、市大数据局\n\
+2\t培育专精特新企业\t新增专精特新企业30家。\t11月底\t中小企业处\n";
+    let kg = KnowledgeGraph::temporary().unwrap();
+    kg.ingest_bytes("table-2023.txt", text.as_bytes()).unwrap();
+    let got: BTreeSet<_> = found(&kg)
+        .into_iter()
+        .map(|(_, n, o, r)| (n, o, r))
+        .collect();
+    let want: BTreeSet<(String, String, String)> = [
+        ("1", "产业发展处", "lead"),
+        ("1", "市大数据局", "support"),
+        ("2", "中小企业处", "lead"),
+    ]
+    .iter()
+    .map(|(n, o, r)| (n.to_string(), o.to_string(), r.to_string()))
+    .collect();
+    assert_eq!(got, want);
+    // the deadline stays in the content; the goal titles are untouched
+    let goal = kg.resolve("建设工业互联网平台").unwrap();
+    assert!(goal.props["content"].as_str().unwrap().contains("12月底"));
+}
