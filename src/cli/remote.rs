@@ -5,7 +5,7 @@
 //! ([`crate::knowledge_graph::owner`]).
 
 use crate::error::{Error, Result};
-use crate::graph::{CoDependence, PathResult, Ranking, Subgraph, Trace};
+use crate::graph::{CoDependence, Impact, PathResult, Ranking, Subgraph, Trace};
 use crate::index::{SearchRequest, SearchResults};
 use crate::knowledge_graph::owner::Owner;
 use crate::knowledge_graph::{
@@ -135,6 +135,19 @@ impl Graph {
                     q.push(("limit", l.to_string()));
                 }
                 c.get("/api/trace", &q)
+            }
+        }
+    }
+
+    pub(super) fn impact(&self, name_or_id: &str, limit: Option<usize>) -> Result<Impact> {
+        match self {
+            Graph::Local(kg) => kg.impact(name_or_id, limit),
+            Graph::Remote(c) => {
+                let mut q = vec![("name", name_or_id.to_string())];
+                if let Some(l) = limit {
+                    q.push(("limit", l.to_string()));
+                }
+                c.get("/api/impact", &q)
             }
         }
     }

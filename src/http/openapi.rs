@@ -5,7 +5,8 @@ use super::error::{ErrorBody, ErrorDetail};
 use super::handlers;
 use super::ui_api;
 use crate::graph::{
-    CoDependence, CoDependentGoal, NodeRef, PathResult, RankedEntity, Ranking, Subgraph, Trace,
+    CoDependence, CoDependentGoal, Impact, ImpactGoal, ImpactGroup, ImpactPath, NodeRef,
+    PathResult, RankedEntity, Ranking, Stake, StakeDocument, StakeTarget, Subgraph, Trace,
     TracedGoal,
 };
 use crate::knowledge_graph::{DocumentList, DocumentOutcome, DocumentSummary, NodeView};
@@ -38,6 +39,7 @@ with a 4xx status; a 500 means a fault inside the server."
         handlers::openapi,
         handlers::search,
         handlers::trace,
+        handlers::impact,
         handlers::node,
         handlers::neighbors,
         handlers::co_dependent,
@@ -63,6 +65,7 @@ with a 4xx status; a 500 means a fault inside the server."
         ui_api::DocumentView, ui_api::DocumentGoal, ui_api::Overview, ui_api::OverviewEntity,
         ui_api::NodeAliases, super::aliases::NewAlias, crate::knowledge_graph::AliasChange,
         crate::knowledge_graph::AliasList, crate::knowledge_graph::AliasEntry,
+        Impact, ImpactGoal, ImpactGroup, ImpactPath, Stake, StakeTarget, StakeDocument,
     )),
     modifiers(&BearerAuth, &DeclaredBounds),
     tags(

@@ -5,6 +5,7 @@
 
 mod aliases;
 mod facade;
+mod impact;
 mod ingest;
 pub mod owner;
 mod resolve;

@@ -13,6 +13,7 @@ mod graph;
 mod heldout_d;
 mod hostile;
 mod http;
+mod impact;
 mod ingest;
 mod owner;
 mod pipe;
