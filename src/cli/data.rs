@@ -128,7 +128,7 @@ pub fn run(command: DataCommand, data: &Path, token: Option<String>) -> Result<i
                 }
                 super::remote::Graph::Local(kg) => {
                     let bar = bar(export::item_count(kg.store())?, "backed up");
-                    let m = export::backup(&kg, &dir, &mut |n| bar.inc(n))?;
+                    let m = export::backup(kg, &dir, &mut |n| bar.inc(n))?;
                     bar.finish_and_clear();
                     m
                 }
