@@ -63,6 +63,8 @@ pub const SEARCH_LIMIT: Bound = Bound::new("limit", 20, 1, 1_000);
 pub const SEARCH_OFFSET: Bound = Bound::new("offset", 0, 0, 10_000);
 /// `trace`: goals to return (all when absent).
 pub const TRACE_LIMIT: Bound = Bound::new("limit", usize::MAX, 1, usize::MAX);
+/// `impact`: goals to return (`total` counts all).
+pub const IMPACT_LIMIT: Bound = Bound::new("limit", 50, 1, 1_000);
 /// `neighbors`: hops from the node.
 pub const NEIGHBORS_DEPTH: Bound = Bound::new("depth", 1, 0, crate::graph::MAX_DEPTH);
 /// `neighbors`: nodes to return.
@@ -144,6 +146,8 @@ pub const SEARCH_QUERY: Text = Text::new("q", "the query", Some(MAX_QUERY_CHARS)
 pub const TRACE_NAME: Text = Text::new("name", "the name", None);
 /// `duties`: the organisation.
 pub const DUTIES_NAME: Text = Text::new("name", "the organisation", None);
+/// `impact`: the entity.
+pub const IMPACT_NAME: Text = Text::new("name", "the name", None);
 /// `path`: its ends.
 pub const PATH_FROM: Text = Text::new("from", "the start", None);
 pub const PATH_TO: Text = Text::new("to", "the end", None);
@@ -158,6 +162,7 @@ pub const UPLOAD_FILENAME: Text = Text {
 pub const ROUTE_BOUNDS: &[(&str, &[Bound])] = &[
     ("/api/search", &[SEARCH_LIMIT, SEARCH_OFFSET]),
     ("/api/trace", &[TRACE_LIMIT]),
+    ("/api/impact", &[IMPACT_LIMIT]),
     (
         "/api/nodes/{id}/neighbors",
         &[NEIGHBORS_DEPTH, NEIGHBORS_LIMIT],
@@ -176,6 +181,7 @@ pub const ROUTE_TEXTS: &[(&str, &[Text])] = &[
     ("/api/search", &[SEARCH_QUERY]),
     ("/api/trace", &[TRACE_NAME]),
     ("/api/duties", &[DUTIES_NAME]),
+    ("/api/impact", &[IMPACT_NAME]),
     ("/api/path", &[PATH_FROM, PATH_TO]),
     ("/api/documents", &[UPLOAD_FILENAME]),
 ];

@@ -21,7 +21,8 @@ targets, and keeps them as a graph you can search and trace.\n\n\
 Run without a command to serve the web UI and HTTP API (ingesting seeds/ first when the \
 store is empty).",
     after_help = "Examples:\n  plangraph ingest seeds/\n  plangraph search 海洋\n  \
-plangraph show 高新区\n  plangraph trace 中科院\n  plangraph duties 市科技局 --year 2022\n  plangraph path 国家超级计算中心 高新区\n  \
+plangraph show 高新区\n  plangraph trace 中科院\n  plangraph impact 中科院\n  plangraph duties 市科技局 --year 2022\n  \
+plangraph path 国家超级计算中心 高新区\n  \
 plangraph rank --kind institution\n  plangraph serve --addr 127.0.0.1:7878\n  plangraph stats --json"
 )]
 pub struct Cli {
@@ -99,6 +100,18 @@ pub enum Command {
         /// Only goals of this year.
         #[arg(long)]
         year: Option<u16>,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// If a platform (lab, fund, organisation, policy document …) slips: the goals at stake
+    /// across units and years (directly, through its parts, through targets that measure
+    /// it), ranked, each with its evidence path; the targets those goals set and the
+    /// documents they issue.
+    Impact {
+        name_or_id: String,
+        /// Show at most this many goals (1 to 1000; default 50).
+        #[arg(long)]
+        limit: Option<usize>,
         #[command(flatten)]
         out: Output,
     },

@@ -12,6 +12,7 @@ use super::print::{print_aliases, print_search, print_show};
 use super::print_graph::{
     print_co_dependence, print_duties, print_path, print_ranking, print_subgraph, print_trace,
 };
+use super::print_impact::print_impact;
 use super::remote::{self, Graph};
 use super::serve::{default_command, open_to_serve, serve};
 use crate::knowledge_graph::owner::Owner;
@@ -93,6 +94,18 @@ pub fn run(cli: Cli) -> Result<i32> {
             let duties = kg.duties(&name_or_id, year)?;
             emit(out, &duties, |v| {
                 print_duties(v);
+                Ok(())
+            })
+        }
+        Some(Command::Impact {
+            name_or_id,
+            limit,
+            out,
+        }) => {
+            let kg = remote::open(&cli.data, token.clone())?;
+            let impact = kg.impact(&name_or_id, limit)?;
+            emit(out, &impact, |v| {
+                print_impact(v);
                 Ok(())
             })
         }

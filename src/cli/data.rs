@@ -81,7 +81,7 @@ fn bar(len: u64, what: &str) -> indicatif::ProgressBar {
 pub fn run(command: DataCommand, data: &Path, token: Option<String>) -> Result<i32> {
     match command {
         DataCommand::Export { format, out } => {
-            let kg = KnowledgeGraph::open(data)?;
+            let kg = KnowledgeGraph::open_bulk(data)?;
             let to = Destination::parse(out.as_deref());
             let bar = bar(export::item_count(kg.store())?, "exported");
             export::export(&kg, format.into(), &to, &mut |n| bar.inc(n))?;
@@ -92,7 +92,7 @@ pub fn run(command: DataCommand, data: &Path, token: Option<String>) -> Result<i
             Ok(0)
         }
         DataCommand::Import { file } => {
-            let bar = bar(0, "lines loaded");
+            let bar = bar(announced_lines(&file), "lines loaded");
             let report = export::import_jsonl(data, &file, &mut |n| bar.inc(n))?;
             bar.finish_and_clear();
             finish_load(data)?;
@@ -107,15 +107,28 @@ pub fn run(command: DataCommand, data: &Path, token: Option<String>) -> Result<i
             Ok(0)
         }
         DataCommand::Backup { dir } => {
-            let m = match super::remote::open(data, token)? {
+            let g = super::remote::open_bulk(data, token)?;
+            let m = match &g {
                 // A running server holds the folder: it streams one consistent state.
                 super::remote::Graph::Remote(server) => {
                     eprintln!("taking the backup through the server at {}", server.url());
-                    export::backup_from_reader(&dir, server.backup_stream()?)?
+                    let s = g.stats()?;
+                    let lines = 1
+                        + s.nodes.values().sum::<u64>()
+                        + s.edges.values().sum::<u64>()
+                        + s.documents;
+                    let bar = bar(lines, "lines received");
+                    let stream = Counting {
+                        inner: server.backup_stream()?,
+                        bar: &bar,
+                    };
+                    let m = export::backup_from_reader(&dir, stream)?;
+                    bar.finish_and_clear();
+                    m
                 }
                 super::remote::Graph::Local(kg) => {
                     let bar = bar(export::item_count(kg.store())?, "backed up");
-                    let m = export::backup(&kg, &dir, &mut |n| bar.inc(n))?;
+                    let m = export::backup(kg, &dir, &mut |n| bar.inc(n))?;
                     bar.finish_and_clear();
                     m
                 }
@@ -131,7 +144,10 @@ pub fn run(command: DataCommand, data: &Path, token: Option<String>) -> Result<i
             Ok(0)
         }
         DataCommand::Restore { dir } => {
-            let bar = bar(0, "lines loaded");
+            let bar = bar(
+                announced_lines(&dir.join(export::backup::BACKUP_DATA)),
+                "lines loaded",
+            );
             let m = export::restore(&dir, data, &mut |n| bar.inc(n))?;
             bar.finish_and_clear();
             finish_load(data)?;
@@ -153,12 +169,54 @@ pub fn run(command: DataCommand, data: &Path, token: Option<String>) -> Result<i
     }
 }
 
-/// Open the loaded data folder once: builds the text index from the store.
+/// Open the loaded data folder once: builds the text index from the store (one pass, the
+/// page cache capped). The graph view is left to the first graph query, which builds and
+/// saves it: building it here would hold the whole graph's structure in memory.
 fn finish_load(data: &Path) -> Result<()> {
-    let kg = KnowledgeGraph::open(data)?;
-    kg.warm_graph()?;
-    kg.save_graph()?;
+    let bar = bar(0, "indexing");
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+            .expect("static template"),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    KnowledgeGraph::open_bulk(data)?;
+    bar.finish_and_clear();
     Ok(())
+}
+
+/// The lines a JSONL export announces in its header (the progress bar's length); 0 when
+/// it cannot be read here (stdin, not an export: the load reports that).
+fn announced_lines(file: &Path) -> u64 {
+    use std::io::BufRead;
+    if file.as_os_str() == "-" {
+        return 0;
+    }
+    let Ok(f) = std::fs::File::open(file) else {
+        return 0;
+    };
+    let mut first = String::new();
+    if std::io::BufReader::new(f).read_line(&mut first).is_err() {
+        return 0;
+    }
+    match serde_json::from_str::<export::jsonl::Line>(&first) {
+        Ok(export::jsonl::Line::Header(h)) => 1 + h.nodes + h.edges + h.documents,
+        _ => 0,
+    }
+}
+
+/// A reader that moves a progress bar by the lines passing through it.
+struct Counting<'a, R> {
+    inner: R,
+    bar: &'a indicatif::ProgressBar,
+}
+
+impl<R: std::io::Read> std::io::Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bar
+            .inc(buf[..n].iter().filter(|&&b| b == b'\n').count() as u64);
+        Ok(n)
+    }
 }
 
 /// Parse the command line, with `--version` showing the store and export format versions.

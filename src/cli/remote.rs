@@ -5,7 +5,7 @@
 //! ([`crate::knowledge_graph::owner`]).
 
 use crate::error::{Error, Result};
-use crate::graph::{CoDependence, PathResult, Ranking, Subgraph, Trace};
+use crate::graph::{CoDependence, Impact, PathResult, Ranking, Subgraph, Trace};
 use crate::index::{SearchRequest, SearchResults};
 use crate::knowledge_graph::owner::Owner;
 use crate::knowledge_graph::{
@@ -37,10 +37,24 @@ pub(super) struct Remote {
 /// HTTP API. A command that holds the folder without serving (a long ingest) is named in
 /// the error. `token` is sent with writes (a server started with `--token` needs it).
 pub(super) fn open(data: &Path, token: Option<String>) -> Result<Graph> {
+    open_with(data, token, KnowledgeGraph::open)
+}
+
+/// [`open`] for a pass over the whole graph (backup): the store, when opened here, caps
+/// its page cache ([`KnowledgeGraph::open_bulk`]).
+pub(super) fn open_bulk(data: &Path, token: Option<String>) -> Result<Graph> {
+    open_with(data, token, KnowledgeGraph::open_bulk)
+}
+
+fn open_with(
+    data: &Path,
+    token: Option<String>,
+    open_local: fn(&Path) -> Result<KnowledgeGraph>,
+) -> Result<Graph> {
     if let Some(remote) = running_owner(data, token.clone())? {
         return Ok(Graph::Remote(remote));
     }
-    match KnowledgeGraph::open(data) {
+    match open_local(data) {
         Ok(kg) => {
             // Holding the store: any owner file left is from a process that was killed.
             Owner::clear_stale(data);
@@ -148,6 +162,19 @@ impl Graph {
                     q.push(("limit", l.to_string()));
                 }
                 c.get("/api/trace", &q)
+            }
+        }
+    }
+
+    pub(super) fn impact(&self, name_or_id: &str, limit: Option<usize>) -> Result<Impact> {
+        match self {
+            Graph::Local(kg) => kg.impact(name_or_id, limit),
+            Graph::Remote(c) => {
+                let mut q = vec![("name", name_or_id.to_string())];
+                if let Some(l) = limit {
+                    q.push(("limit", l.to_string()));
+                }
+                c.get("/api/impact", &q)
             }
         }
     }

@@ -92,7 +92,7 @@ pub fn load_into(
     let staging = data_dir.join("graph.loading");
     remove_dir(&staging)?;
     let loaded = {
-        let store = GraphStore::open(&staging)?;
+        let store = GraphStore::open_bulk(&staging)?;
         load_lines(&store, name, input, tick)
     };
     let counts = match loaded {

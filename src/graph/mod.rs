@@ -23,6 +23,7 @@
 
 mod codependence;
 mod hops;
+mod impact;
 mod rank;
 mod results;
 mod snapshot;
@@ -30,6 +31,9 @@ mod trace;
 mod view;
 
 pub use hops::HopFilter;
+pub use impact::{
+    Impact, ImpactGoal, ImpactGroup, ImpactPath, Stake, StakeDocument, StakeTarget, PATHS_SHOWN,
+};
 pub use rank::page_rank;
 pub use results::{
     CoDependence, CoDependentGoal, NodeRef, PathResult, RankedEntity, Ranking, Subgraph, Trace,

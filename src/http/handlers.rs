@@ -8,7 +8,7 @@ use super::openapi::{SearchResultsSchema, UI_HTML};
 use super::ui_api::{search_page, SearchPage};
 use super::AppState;
 use crate::error::Result;
-use crate::graph::{CoDependence, PathResult, Ranking, Subgraph, Trace};
+use crate::graph::{CoDependence, Impact, PathResult, Ranking, Subgraph, Trace};
 use crate::index::SearchRequest;
 use crate::ingest;
 use crate::knowledge_graph::{
@@ -183,6 +183,31 @@ pub async fn duties(
     limits::DUTIES_NAME.check(Some(&p.name))?;
     Ok(Json(
         blocking(&state, move |kg| kg.duties(&p.name, p.year)).await?,
+    ))
+}
+/// `GET /api/impact`
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImpactParams {
+    /// The entity: id, name or alias.
+    pub name: String,
+    /// Return at most this many goals (default 50; `total` counts all).
+    pub limit: Option<usize>,
+}
+
+#[utoipa::path(get, path = "/api/impact", tag = "graph", params(ImpactParams),
+    responses(
+        (status = 200, description = "If the entity slips: the goals at stake (directly, through its parts, through targets that measure it), ranked, with evidence paths; their targets and documents", body = Impact),
+        (status = 400, description = "Missing or bad parameter", body = ErrorBody),
+        (status = 404, description = "Unknown or ambiguous name; `suggestions` lists close names", body = ErrorBody)))]
+pub async fn impact(
+    State(state): State<AppState>,
+    ApiQuery(p): ApiQuery<ImpactParams>,
+) -> Result<Json<Impact>, ApiError> {
+    limits::IMPACT_NAME.check(Some(&p.name))?;
+    let limit = Some(limits::IMPACT_LIMIT.check(p.limit)?);
+    Ok(Json(
+        blocking(&state, move |kg| kg.impact(&p.name, limit)).await?,
     ))
 }
 

@@ -165,6 +165,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/search", get(handlers::search))
         .route("/api/trace", get(handlers::trace))
         .route("/api/duties", get(handlers::duties))
+        .route("/api/impact", get(handlers::impact))
         .route("/api/nodes/{id}", get(handlers::node))
         .route("/api/nodes/{id}/neighbors", get(handlers::neighbors))
         .route("/api/nodes/{id}/co-dependent", get(handlers::co_dependent))

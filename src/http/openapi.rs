@@ -5,7 +5,8 @@ use super::error::{ErrorBody, ErrorDetail};
 use super::handlers;
 use super::ui_api;
 use crate::graph::{
-    CoDependence, CoDependentGoal, NodeRef, PathResult, RankedEntity, Ranking, Subgraph, Trace,
+    CoDependence, CoDependentGoal, Impact, ImpactGoal, ImpactGroup, ImpactPath, NodeRef,
+    PathResult, RankedEntity, Ranking, Stake, StakeDocument, StakeTarget, Subgraph, Trace,
     TracedGoal,
 };
 use crate::knowledge_graph::{DocumentList, DocumentOutcome, DocumentSummary, NodeView};
@@ -39,6 +40,7 @@ with a 4xx status; a 500 means a fault inside the server."
         handlers::search,
         handlers::trace,
         handlers::duties,
+        handlers::impact,
         handlers::node,
         handlers::neighbors,
         handlers::co_dependent,
@@ -66,6 +68,7 @@ with a 4xx status; a 500 means a fault inside the server."
         crate::knowledge_graph::AliasList, crate::knowledge_graph::AliasEntry,
         crate::knowledge_graph::Duties, crate::knowledge_graph::DutyYear,
         crate::knowledge_graph::DutyGoal,
+        Impact, ImpactGoal, ImpactGroup, ImpactPath, Stake, StakeTarget, StakeDocument,
     )),
     modifiers(&BearerAuth, &DeclaredBounds),
     tags(

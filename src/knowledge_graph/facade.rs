@@ -46,8 +46,21 @@ impl KnowledgeGraph {
     /// Open the data folder (`DIR/graph`, `DIR/text`), creating it if needed, and bring the
     /// text index up to date with the store.
     pub fn open(data_dir: &Path) -> Result<KnowledgeGraph> {
-        let seg = Segmenter::shared();
         let store = GraphStore::open(&data_dir.join("graph"))?;
+        KnowledgeGraph::open_store(data_dir, store)
+    }
+
+    /// Open the data folder for a command that passes over the whole graph once (export,
+    /// backup, the index rebuild after import and restore): the store's page cache is
+    /// capped ([`GraphStore::open_bulk`]), so memory stays bounded however large the
+    /// graph; queries work as after [`KnowledgeGraph::open`], only with fewer pages cached.
+    pub fn open_bulk(data_dir: &Path) -> Result<KnowledgeGraph> {
+        let store = GraphStore::open_bulk(&data_dir.join("graph"))?;
+        KnowledgeGraph::open_store(data_dir, store)
+    }
+
+    fn open_store(data_dir: &Path, store: GraphStore) -> Result<KnowledgeGraph> {
+        let seg = Segmenter::shared();
         let index = TextIndex::open(&data_dir.join("text"), seg.clone())?;
         KnowledgeGraph::assemble(store, index, seg, Some(data_dir.join(GRAPH_SNAPSHOT)))
     }

@@ -7,6 +7,7 @@ mod aliases;
 mod declared;
 mod duties;
 mod facade;
+mod impact;
 mod ingest;
 pub mod owner;
 mod resolve;

@@ -133,6 +133,9 @@ fn counts_by_name<K: std::fmt::Display, S: serde::Serializer>(
     serializer.collect_map(by_name(counts))
 }
 
+/// sled's page cache for bulk passes ([`GraphStore::open_bulk`]): 32 MiB.
+pub const BULK_CACHE_BYTES: u64 = 32 << 20;
+
 /// The graph store. Cheap to share behind an `Arc`; writes are serialised internally.
 pub struct GraphStore {
     path: Option<PathBuf>,
@@ -156,11 +159,28 @@ impl GraphStore {
     /// thread lets go last), so a lock held by this or an exiting process is retried for
     /// up to two seconds before it is reported as [`Error::Locked`].
     pub fn open(dir: &Path) -> Result<GraphStore> {
+        GraphStore::open_with_cache(dir, None)
+    }
+
+    /// Open the store for a bulk pass that reads or writes every record once (export,
+    /// backup, import, restore, rebuilding the text index): sled's page cache is capped at
+    /// [`BULK_CACHE_BYTES`] instead of its default 1 GiB, so a full scan does not keep
+    /// what it read and memory stays bounded however large the store.
+    pub fn open_bulk(dir: &Path) -> Result<GraphStore> {
+        GraphStore::open_with_cache(dir, Some(BULK_CACHE_BYTES))
+    }
+
+    /// Open with sled's page cache capped at `cache_bytes` (sled's default when `None`).
+    pub fn open_with_cache(dir: &Path, cache_bytes: Option<u64>) -> Result<GraphStore> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
         let mut wait = std::time::Duration::from_millis(5);
         loop {
-            match sled::Config::new().path(dir).open() {
+            let mut config = sled::Config::new().path(dir);
+            if let Some(bytes) = cache_bytes {
+                config = config.cache_capacity(bytes);
+            }
+            match config.open() {
                 Ok(db) => return GraphStore::from_db(db, Some(dir.to_path_buf())),
                 Err(sled::Error::Io(io)) if is_lock_error(&io) => {
                     if std::time::Instant::now() >= deadline {

@@ -46,6 +46,15 @@ impl GraphStore {
                 holders.len()
             ));
         }
+        problems.extend(self.verify_links()?);
+        Ok(problems)
+    }
+
+    /// The invariants [`GraphStore::verify`] checks besides the reference counts, in memory
+    /// bounded whatever the store's size (one scan of nodes, one of edges): every edge's
+    /// endpoints exist, both edge directions agree, and the counters match the data.
+    pub fn verify_links(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
         let mut node_counts: BTreeMap<NodeKind, u64> = BTreeMap::new();
         for n in self.nodes() {
             *node_counts.entry(n?.kind).or_default() += 1;

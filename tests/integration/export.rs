@@ -587,6 +587,20 @@ fn the_cli_exports_to_stdout_imports_and_prints_completions_and_versions() {
     let c = copy.to_str().unwrap();
     let imported = plangraph(&["--data", c, "import", file.to_str().unwrap()]);
     assert!(imported.status.success(), "{:?}", imported);
+    // Off a terminal no progress bar is drawn: stderr holds the one closing line.
+    let said = String::from_utf8_lossy(&imported.stderr);
+    assert!(
+        said.starts_with("imported ") && said.lines().count() == 1,
+        "{said}"
+    );
+    // The graph view is left to the first graph query, which builds and saves it.
+    let view = copy.join(plangraph::knowledge_graph::GRAPH_SNAPSHOT);
+    assert!(!view.exists());
+    let trace = plangraph(&["--data", c, "trace", "中科院", "--json"]);
+    assert!(trace.status.success());
+    let alone = plangraph(&["--data", d, "trace", "中科院", "--json"]);
+    assert_eq!(trace.stdout, alone.stdout);
+    assert!(view.exists());
     let again = plangraph(&["--data", c, "export"]);
     assert_eq!(again.stdout, out.stdout);
     let refused = plangraph(&["--data", c, "import", file.to_str().unwrap()]);

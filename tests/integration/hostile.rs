@@ -548,6 +548,7 @@ async fn huge_query_strings_get_a_clear_4xx() {
     for route in [
         "/api/search?q=",
         "/api/trace?name=",
+        "/api/impact?name=",
         "/api/nodes/x/neighbors?kind=",
     ] {
         let (status, v) = call(&app, "GET", &format!("{route}{enc}"), vec![]).await;
@@ -563,6 +564,7 @@ async fn invalid_utf8_in_parameters_gets_400_naming_the_problem() {
     for uri in [
         "/api/search?q=%FF%FE",
         "/api/trace?name=%C0%80",
+        "/api/impact?name=%C0%80",
         "/api/path?from=%E6%B5&to=x",
         "/api/nodes/%FF",
         "/api/documents?filename=%FF.txt",

@@ -137,6 +137,7 @@ async fn openapi_describes_every_route() {
         ("/api/search", "get"),
         ("/api/trace", "get"),
         ("/api/duties", "get"),
+        ("/api/impact", "get"),
         ("/api/nodes/{id}", "get"),
         ("/api/nodes/{id}/neighbors", "get"),
         ("/api/nodes/{id}/co-dependent", "get"),
@@ -161,7 +162,7 @@ async fn openapi_describes_every_route() {
             "{method} {path} missing from the OpenAPI description"
         );
     }
-    assert_eq!(paths.len(), 19, "a route is described but not tested here");
+    assert_eq!(paths.len(), 20, "a route is described but not tested here");
     // Every `$ref` points at a schema that exists.
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     let text = doc.to_string();
@@ -236,6 +237,12 @@ async fn openapi_schemas_match_what_the_routes_return() {
     check("TracedGoal", &trace["goals"][0]);
     check("Node", &trace["entity"]);
     check("Edge", &trace["goals"][0]["path"][0]);
+    let impact = get(&app, &format!("/api/impact?name={}", enc("中科院")))
+        .await
+        .json();
+    check("Impact", &impact);
+    check("ImpactGoal", &impact["goals"][0]);
+    check("ImpactPath", &impact["goals"][0]["paths"][0]);
     check("Stats", &get(&app, "/api/stats").await.json());
     check("Ranking", &get(&app, "/api/rank").await.json());
     let nb = get(&app, &format!("/api/nodes/{}/neighbors", enc("高新区"))).await;
@@ -882,6 +889,7 @@ fn bounded_uri(route: &str, extra: &str) -> String {
         "/api/search" => format!("/api/search?q={}", enc("科技")),
         "/api/trace" => format!("/api/trace?name={}", enc("国家超级计算中心")),
         "/api/duties" => format!("/api/duties?name={}", enc("中科院")),
+        "/api/impact" => format!("/api/impact?name={}", enc("国家超级计算中心")),
         "/api/nodes/{id}/neighbors" => format!("/api/nodes/{}/neighbors?", enc("国家超级计算中心")),
         "/api/nodes/{id}/co-dependent" => "/api/nodes/g-platforms/co-dependent?".to_string(),
         other => format!("{other}?"),
@@ -914,6 +922,7 @@ async fn openapi_declares_every_enforced_bound() {
         ("/api/search", SEARCH_YEAR),
         ("/api/trace", TRACE_LIMIT),
         ("/api/duties", DUTIES_YEAR),
+        ("/api/impact", IMPACT_LIMIT),
         ("/api/nodes/{id}/neighbors", NEIGHBORS_DEPTH),
         ("/api/nodes/{id}/neighbors", NEIGHBORS_LIMIT),
         ("/api/nodes/{id}/co-dependent", CO_DEPENDENT_LIMIT),
@@ -964,6 +973,7 @@ async fn openapi_declares_every_enforced_bound() {
         ("/api/search", SEARCH_QUERY),
         ("/api/trace", TRACE_NAME),
         ("/api/duties", DUTIES_NAME),
+        ("/api/impact", IMPACT_NAME),
         ("/api/path", PATH_FROM),
         ("/api/path", PATH_TO),
         ("/api/documents", UPLOAD_FILENAME),

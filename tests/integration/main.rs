@@ -15,6 +15,7 @@ mod graph;
 mod heldout_d;
 mod hostile;
 mod http;
+mod impact;
 mod ingest;
 mod names;
 mod owner;

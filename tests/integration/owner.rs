@@ -52,6 +52,8 @@ fn every_command_answers_through_a_running_server_as_it_does_alone() {
         vec!["search", "实验室", "--kind", "institution", "--json"],
         vec!["trace", &top],
         vec!["trace", &top, "--json"],
+        vec!["impact", &top],
+        vec!["impact", &top, "--json", "--limit", "3"],
         vec!["show", &top],
         vec!["show", &top, "--json"],
         vec!["neighbors", &top, "--json"],
@@ -64,6 +66,8 @@ fn every_command_answers_through_a_running_server_as_it_does_alone() {
         // Mistakes get the same message and exit code.
         vec!["show", "没有这个平台"],
         vec!["trace", "没有这个平台", "--json"],
+        vec!["impact", "没有这个平台"],
+        vec!["impact", &top, "--limit", "0"],
         vec!["search", "海洋", "--limit", "0"],
         // A write: the new document goes in through the server.
         vec!["ingest", other, "--json"],
