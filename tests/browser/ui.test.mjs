@@ -379,3 +379,46 @@ test("a large trace is grouped by unit and year, collapsible and paged; a large 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("impact page of 中国科学院: every goal at stake, grouped by unit and year, with the evidence and its parts", async () => {
+  const api = await (await fetch(`${base}/api/impact?name=${encodeURIComponent("中国科学院")}&limit=1000`)).json();
+  assert.ok(api.total >= 1 && api.parts.length >= 1, JSON.stringify(api).slice(0, 300));
+  const p = await page("#/node/" + encodeURIComponent(api.entity.id));
+  await p.locator("a", { hasText: "延误影响" }).click();
+  await p.waitForFunction(() => location.hash.startsWith("#/impact/") && document.querySelector("h1"));
+  assert.match(await p.locator("h1").innerText(), /如果「中国科学院」延误/);
+  assert.match(await p.locator(".meta").innerText(), new RegExp(`受影响的目标\\s*${api.total}\\s*个`));
+  assert.equal(await p.locator("table.trace tbody tr").count(), api.goals.length);
+  for (const part of api.parts) assert.match(await p.locator(".meta").innerText(), new RegExp(part.name));
+  // Each row's evidence highlights a name, and the targets of those goals are listed.
+  assert.ok(await p.locator("table.trace tbody tr mark").count() >= api.goals.length);
+  if (api.targets.length) assert.equal(await p.locator("h2", { hasText: "受影响的指标" }).count(), 1);
+  await shot(p, "impact-zhongkeyuan-1280");
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});
+
+test("duties page: an office named in a 责任单位 tag lists its goals by year with its role", async () => {
+  const doc = [
+    "市财政局2023年工作要点", "一、保障创新投入",
+    "1.设立科技创新专项资金。统筹安排市级科技专项资金。（责任单位：市科技局、市财政局）",
+    "2.完善财政科技投入机制。由市财政局负责，市审计局配合，建立资金绩效评价制度。",
+  ].join("\n");
+  const up = await fetch(`${base}/api/documents?filename=duties-2023.txt`, { method: "POST", body: doc });
+  assert.equal(up.status, 200, await up.text());
+  const api = await (await fetch(`${base}/api/duties?name=${encodeURIComponent("市财政局")}`)).json();
+  assert.ok(api.total >= 2, JSON.stringify(api).slice(0, 300));
+  const p = await page("#/node/" + encodeURIComponent(api.organization.id));
+  await p.locator("a", { hasText: "负责的目标" }).click();
+  await p.waitForFunction(() => location.hash.startsWith("#/duties/") && document.querySelector("h1"));
+  assert.match(await p.locator("h1").innerText(), /市财政局 负责的目标/);
+  const rows = p.locator("table.trace tbody tr");
+  assert.equal(await rows.count(), api.total);
+  const text = (await rows.allInnerTexts()).join("\n");
+  assert.match(text, /设立科技创新专项资金[\s\S]*配合/);
+  assert.match(text, /完善财政科技投入机制[\s\S]*牵头/);
+  assert.match(await p.locator("h2").first().innerText(), /2023 年/);
+  await shot(p, "duties-caizhengju-1280");
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});
