@@ -4,6 +4,7 @@
 //! updated with every document write; see [`crate::graph`]) and the extractor.
 
 mod aliases;
+pub mod continues;
 mod declared;
 mod duties;
 mod facade;

@@ -22,11 +22,13 @@ mod change;
 mod corrections;
 mod declared;
 mod keys;
+mod links;
 mod load;
 mod verify;
 
 pub use change::{DocumentChange, Prior, WriteOutcome, WriteStatus};
 pub use corrections::Correction;
+pub use links::is_link;
 pub use load::{BulkLoad, LoadCounts};
 
 use crate::error::{Error, Result};

@@ -4,6 +4,7 @@ mod access;
 mod alias;
 mod classes;
 mod common;
+mod continues;
 #[path = "../../benches/support/corpus.rs"]
 #[allow(dead_code)]
 mod corpus;
