@@ -56,7 +56,10 @@ impl Match {
             parts.push(format!("shared platforms {}", self.platforms.join(", ")));
         }
         if !self.subjects.is_empty() {
-            parts.push(format!("shared target subjects {}", self.subjects.join(", ")));
+            parts.push(format!(
+                "shared target subjects {}",
+                self.subjects.join(", ")
+            ));
         }
         parts.join("; ")
     }

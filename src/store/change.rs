@@ -362,7 +362,10 @@ impl GraphStore {
 }
 
 /// Take one hold on an item.
-pub(super) fn hold(refs: &TransactionalTree, key: &[u8]) -> Result<(), ConflictableTransactionError<Error>> {
+pub(super) fn hold(
+    refs: &TransactionalTree,
+    key: &[u8],
+) -> Result<(), ConflictableTransactionError<Error>> {
     let n = refs.get(key)?.map(|v| keys::read_u64(&v)).unwrap_or(0);
     refs.insert(key, &keys::u64_bytes(n + 1))?;
     Ok(())
@@ -393,7 +396,9 @@ fn add_count(
     Ok(())
 }
 
-pub(super) fn bump_generation(meta: &TransactionalTree) -> Result<u64, ConflictableTransactionError<Error>> {
+pub(super) fn bump_generation(
+    meta: &TransactionalTree,
+) -> Result<u64, ConflictableTransactionError<Error>> {
     let g = meta
         .get(keys::GENERATION)?
         .map(|v| keys::read_u64(&v))

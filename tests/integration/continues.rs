@@ -17,7 +17,10 @@ pub fn gold() -> Value {
 }
 
 pub fn second_year_path() -> PathBuf {
-    repo_path(&format!("{DIR}/{}", gold()["document"]["file"].as_str().unwrap()))
+    repo_path(&format!(
+        "{DIR}/{}",
+        gold()["document"]["file"].as_str().unwrap()
+    ))
 }
 
 /// The gold's pairs: normalised 2022 title → normalised 2021 title.
@@ -58,8 +61,10 @@ fn linked(kg: &KnowledgeGraph) -> BTreeMap<String, (String, Value)> {
 fn check_against_gold(kg: &KnowledgeGraph) {
     let want = gold_pairs();
     let got = linked(kg);
-    let pairs: BTreeMap<String, String> =
-        got.iter().map(|(k, (v, _))| (k.clone(), v.clone())).collect();
+    let pairs: BTreeMap<String, String> = got
+        .iter()
+        .map(|(k, (v, _))| (k.clone(), v.clone()))
+        .collect();
     assert_eq!(pairs, want, "continued pairs against the gold");
     let targets: BTreeSet<&String> = pairs.values().collect();
     assert_eq!(targets.len(), pairs.len(), "one-to-one");
@@ -74,7 +79,11 @@ fn check_against_gold(kg: &KnowledgeGraph) {
         assert!(!got.contains_key(&normalize_name(added.as_str().unwrap())));
     }
     assert_eq!(
-        kg.stats().unwrap().edges.get(&EdgeLabel::Continues).copied(),
+        kg.stats()
+            .unwrap()
+            .edges
+            .get(&EdgeLabel::Continues)
+            .copied(),
         Some(want.len() as u64)
     );
 }
@@ -93,4 +102,101 @@ fn goals_continue_their_predecessors_as_the_gold_says_in_either_order() {
         }
         check_against_gold(&kg);
     }
+}
+
+#[test]
+fn links_follow_a_replaced_document_and_survive_export_and_import() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let kg = KnowledgeGraph::open(&data).unwrap();
+    kg.ingest_paths(&[seed_path(), second_year_path()], &mut |_| {})
+        .unwrap();
+    check_against_gold(&kg);
+
+    // every export format carries the links
+    let stats = kg.stats().unwrap();
+    let n = stats.edges[&EdgeLabel::Continues] as usize;
+    let graphml = tmp.path().join("g.graphml");
+    plangraph::export::export(
+        &kg,
+        plangraph::export::Format::Graphml,
+        &plangraph::export::Destination::Path(graphml.clone()),
+        &mut |_| {},
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(&graphml).unwrap();
+    assert_eq!(text.matches(">continues<").count(), n, "graphml edges");
+    let ttl = tmp.path().join("g.ttl");
+    plangraph::export::export(
+        &kg,
+        plangraph::export::Format::Turtle,
+        &plangraph::export::Destination::Path(ttl.clone()),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(std::fs::read_to_string(&ttl).unwrap().contains("continues"));
+    let neo = tmp.path().join("neo4j");
+    plangraph::export::export(
+        &kg,
+        plangraph::export::Format::Neo4j,
+        &plangraph::export::Destination::Path(neo.clone()),
+        &mut |_| {},
+    )
+    .unwrap();
+    let rels: usize = std::fs::read_dir(&neo)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("relationships_continues."))
+        .map(|p| std::fs::read_to_string(p).unwrap().lines().count() - 1)
+        .sum();
+    assert_eq!(rels, n, "neo4j rows");
+
+    // export → import → export is identical, links included
+    let mut first = Vec::new();
+    kg.export_jsonl(&mut first).unwrap();
+    let file = tmp.path().join("g.jsonl");
+    std::fs::write(&file, &first).unwrap();
+    let copy_dir = tmp.path().join("copy");
+    plangraph::export::import_jsonl(&copy_dir, &file, &mut |_| {}).unwrap();
+    let copy = KnowledgeGraph::open(&copy_dir).unwrap();
+    assert!(copy.store().verify().unwrap().is_empty());
+    let mut second = Vec::new();
+    copy.export_jsonl(&mut second).unwrap();
+    assert_eq!(
+        String::from_utf8(first).unwrap(),
+        String::from_utf8(second).unwrap()
+    );
+    drop(copy);
+
+    // the 2021 document replaced by a version without the goal 深化科技管理改革: the goal
+    // that continued it continues nothing, the others keep their links
+    let seed = std::fs::read_to_string(seed_path()).unwrap();
+    // the goal's block: its number line, its title line, its cells up to the blank line
+    let lines: Vec<&str> = seed.lines().collect();
+    let title = lines
+        .iter()
+        .position(|l| l.trim() == "深化科技管理改革")
+        .expect("the seed's goal title");
+    let end = (title..lines.len())
+        .find(|i| lines[*i].trim().is_empty())
+        .unwrap();
+    let mut kept: Vec<&str> = lines[..title - 1].to_vec();
+    kept.extend(&lines[end + 1..]);
+    let fewer = kept.join("\n") + "\n";
+    let edited = tmp.path().join("edited");
+    std::fs::create_dir(&edited).unwrap();
+    let file = edited.join(seed_path().file_name().unwrap());
+    std::fs::write(&file, fewer).unwrap();
+    let report = kg.ingest_paths(&[file], &mut |_| {}).unwrap();
+    assert_eq!(report.failed, 0, "{report:?}");
+    assert_eq!(kg.documents(0, 10).unwrap().documents.len(), 2, "replaced");
+    let mut want = gold_pairs();
+    want.retain(|_, old| old != &normalize_name("深化科技管理改革"));
+    assert_eq!(want.len(), gold_pairs().len() - 1);
+    let got: BTreeMap<String, String> = linked(&kg).into_iter().map(|(k, (v, _))| (k, v)).collect();
+    assert_eq!(got, want);
+    assert!(kg.store().verify().unwrap().is_empty());
+    // and back: the link returns
+    kg.ingest_paths(&[seed_path()], &mut |_| {}).unwrap();
+    check_against_gold(&kg);
 }
