@@ -6,6 +6,7 @@
 mod aliases;
 pub mod continues;
 mod declared;
+mod diff;
 mod duties;
 mod facade;
 mod ingest;
@@ -17,6 +18,7 @@ mod view_cache;
 
 pub use crate::pipeline::{DocumentOutcome, IngestReport, OutcomeStatus, Progress};
 pub use aliases::{AliasChange, AliasEntry, AliasList};
+pub use diff::{ContinuedGoal, Diff, Mentioned, MentionedNode, TargetChange};
 pub use duties::{Duties, DutyGoal, DutyYear};
 pub use facade::{KnowledgeGraph, GRAPH_SNAPSHOT};
 pub use results::{DocumentList, DocumentSummary, NeighborsRequest, NodeView};

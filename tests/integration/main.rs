@@ -9,6 +9,7 @@ mod continues;
 #[allow(dead_code)]
 mod corpus;
 mod crash;
+mod diff;
 mod duties;
 mod export;
 mod extract;
