@@ -144,6 +144,11 @@ pub const SEARCH_QUERY: Text = Text::new("q", "the query", Some(MAX_QUERY_CHARS)
 pub const TRACE_NAME: Text = Text::new("name", "the name", None);
 /// `duties`: the organisation.
 pub const DUTIES_NAME: Text = Text::new("name", "the organisation", None);
+/// `diff`: the unit.
+pub const DIFF_UNIT: Text = Text::new("unit", "the unit", None);
+/// `diff`: the years (each a `u16`).
+pub const DIFF_FROM: Bound = Bound::new("from", 0, 0, u16::MAX as usize);
+pub const DIFF_TO: Bound = Bound::new("to", 0, 0, u16::MAX as usize);
 /// `path`: its ends.
 pub const PATH_FROM: Text = Text::new("from", "the start", None);
 pub const PATH_TO: Text = Text::new("to", "the end", None);
@@ -168,6 +173,7 @@ pub const ROUTE_BOUNDS: &[(&str, &[Bound])] = &[
     ("/api/overview", &[OVERVIEW_LIMIT]),
     ("/api/search", &[SEARCH_YEAR]),
     ("/api/duties", &[DUTIES_YEAR]),
+    ("/api/diff", &[DIFF_FROM, DIFF_TO]),
 ];
 
 /// Which text parameters each route requires (for the OpenAPI document: required,
@@ -176,6 +182,7 @@ pub const ROUTE_TEXTS: &[(&str, &[Text])] = &[
     ("/api/search", &[SEARCH_QUERY]),
     ("/api/trace", &[TRACE_NAME]),
     ("/api/duties", &[DUTIES_NAME]),
+    ("/api/diff", &[DIFF_UNIT]),
     ("/api/path", &[PATH_FROM, PATH_TO]),
     ("/api/documents", &[UPLOAD_FILENAME]),
 ];

@@ -39,6 +39,7 @@ with a 4xx status; a 500 means a fault inside the server."
         handlers::search,
         handlers::trace,
         handlers::duties,
+        super::diff::diff,
         handlers::node,
         handlers::neighbors,
         handlers::co_dependent,
@@ -65,7 +66,9 @@ with a 4xx status; a 500 means a fault inside the server."
         ui_api::NodeAliases, super::aliases::NewAlias, crate::knowledge_graph::AliasChange,
         crate::knowledge_graph::AliasList, crate::knowledge_graph::AliasEntry,
         crate::knowledge_graph::Duties, crate::knowledge_graph::DutyYear,
-        crate::knowledge_graph::DutyGoal,
+        crate::knowledge_graph::DutyGoal, crate::knowledge_graph::Diff,
+        crate::knowledge_graph::ContinuedGoal, crate::knowledge_graph::TargetChange,
+        crate::knowledge_graph::Mentioned, crate::knowledge_graph::MentionedNode,
     )),
     modifiers(&BearerAuth, &DeclaredBounds),
     tags(

@@ -111,3 +111,53 @@ fn an_unknown_unit_or_a_year_without_a_document_names_the_parameter() {
         }
     }
 }
+
+#[tokio::test]
+async fn get_api_diff_answers_as_the_facade_and_names_bad_parameters() {
+    use axum::body::Body;
+    use axum::extract::connect_info::MockConnectInfo;
+    use axum::http::{Request, StatusCode};
+    use tower::ServiceExt;
+    let kg = std::sync::Arc::new(two_years());
+    let want = serde_json::to_value(kg.diff("市科技局", 2021, 2022).unwrap()).unwrap();
+    let app = plangraph::http::router(plangraph::http::AppState::new(kg, None)).layer(
+        MockConnectInfo(std::net::SocketAddr::from(([127, 0, 0, 1], 40000))),
+    );
+    let get = |uri: String| {
+        let app = app.clone();
+        async move {
+            let res = app
+                .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            let status = res.status();
+            let body = axum::body::to_bytes(res.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            (
+                status,
+                serde_json::from_slice::<serde_json::Value>(&body).unwrap(),
+            )
+        }
+    };
+    let unit = "%E5%B8%82%E7%A7%91%E6%8A%80%E5%B1%80"; // 市科技局
+    let (status, body) = get(format!("/api/diff?unit={unit}&from=2021&to=2022")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body, want);
+    let d: Diff = serde_json::from_value(body).unwrap();
+    check_diff(&d);
+    for (query, param) in [
+        ("unit=x&from=2021&to=2022".to_string(), "unit"),
+        (format!("unit={unit}&from=2019&to=2022"), "from"),
+        (format!("unit={unit}&from=2021&to=2030"), "to"),
+        (format!("unit={unit}&from=abc&to=2022"), "from"),
+        (format!("unit={unit}&from=2021"), "to"),
+        ("unit=%20&from=2021&to=2022".to_string(), "unit"),
+    ] {
+        let (status, body) = get(format!("/api/diff?{query}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {body}");
+        let named = body["error"]["param"].as_str().unwrap_or_default();
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(named == param || message.contains(param), "{query}: {body}");
+    }
+}
