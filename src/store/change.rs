@@ -325,6 +325,7 @@ impl GraphStore {
             Ok(change)
         });
         let mut change = result.map_err(tx_error)?;
+        self.note_document(&record);
         change.old = old;
         Ok(change)
     }
@@ -354,6 +355,7 @@ impl GraphStore {
                 bump_generation(meta)
             })
             .map_err(tx_error)?;
+        self.forget_unit_documents();
         Ok(Some(DocumentChange {
             generation,
             ..change

@@ -9,7 +9,10 @@ use crate::error::{Error, Result};
 use crate::model::{normalize_name, Edge, EdgeLabel, Props};
 use serde::Deserialize;
 use sled::Transactional;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The documents of each unit (normalised name → (year, document id)), once read.
+pub(super) type UnitDocs = std::sync::Mutex<Option<HashMap<String, BTreeSet<(u16, String)>>>>;
 
 /// Labels whose edges join two documents and are computed after writes.
 pub fn is_link(label: EdgeLabel) -> bool {
@@ -17,25 +20,47 @@ pub fn is_link(label: EdgeLabel) -> bool {
 }
 
 impl GraphStore {
-    /// The documents of `unit` (compared normalised): (year, document id), sorted.
+    /// The documents of `unit` (compared normalised): (year, document id), sorted. The
+    /// store is read once; every write keeps the answer up to date.
     pub fn unit_documents(&self, unit: &str) -> Result<Vec<(u16, String)>> {
-        #[derive(Deserialize)]
-        struct Head {
-            id: String,
-            unit: String,
-            year: u16,
-        }
-        let want = normalize_name(unit);
-        let mut out = Vec::new();
-        for r in self.docs.iter() {
-            let (_, v) = r?;
-            let h: Head = decode(T_DOCS, &v)?;
-            if normalize_name(&h.unit) == want {
-                out.push((h.year, h.id));
+        let mut cache = self.unit_docs.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.is_none() {
+            #[derive(Deserialize)]
+            struct Head {
+                id: String,
+                unit: String,
+                year: u16,
             }
+            let mut all: HashMap<String, BTreeSet<(u16, String)>> = HashMap::new();
+            for r in self.docs.iter() {
+                let (_, v) = r?;
+                let h: Head = decode(T_DOCS, &v)?;
+                all.entry(normalize_name(&h.unit))
+                    .or_default()
+                    .insert((h.year, h.id));
+            }
+            *cache = Some(all);
         }
-        out.sort();
-        Ok(out)
+        Ok(cache
+            .as_ref()
+            .and_then(|c| c.get(&normalize_name(unit)))
+            .map(|s| s.iter().cloned().collect())
+            .unwrap_or_default())
+    }
+
+    /// A document was written: its unit lists it.
+    pub(super) fn note_document(&self, record: &super::DocumentRecord) {
+        let mut cache = self.unit_docs.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(c) = cache.as_mut() {
+            c.entry(normalize_name(&record.unit))
+                .or_default()
+                .insert((record.year, record.id.clone()));
+        }
+    }
+
+    /// Documents were removed or loaded: read the units again when next asked.
+    pub(super) fn forget_unit_documents(&self) {
+        *self.unit_docs.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
 
     /// Replace the `label` links document `doc` holds by `edges` (each leaving one of its

@@ -149,6 +149,8 @@ pub struct GraphStore {
     refs: sled::Tree,
     corrections: sled::Tree,
     write_lock: Mutex<()>,
+    /// The documents of each unit, read once and kept up to date by every write.
+    unit_docs: links::UnitDocs,
 }
 
 impl GraphStore {
@@ -226,6 +228,7 @@ impl GraphStore {
             db,
             path,
             write_lock: Mutex::new(()),
+            unit_docs: Default::default(),
         })
     }
 
