@@ -18,9 +18,9 @@ pub struct DiffParams {
     /// The unit (as its documents name it: 市科技局).
     pub unit: String,
     /// The earlier year.
-    pub from: u16,
+    pub from: usize,
     /// The later year.
-    pub to: u16,
+    pub to: usize,
 }
 
 #[utoipa::path(get, path = "/api/diff", tag = "graph", params(DiffParams),
@@ -32,7 +32,10 @@ pub async fn diff(
     ApiQuery(p): ApiQuery<DiffParams>,
 ) -> Result<Json<Diff>, ApiError> {
     limits::DIFF_UNIT.check(Some(&p.unit))?;
+    // years past a u16 are refused naming the parameter, not as an unreadable query
+    let from = limits::DIFF_FROM.check(Some(p.from))? as u16;
+    let to = limits::DIFF_TO.check(Some(p.to))? as u16;
     Ok(Json(
-        blocking(&state, move |kg| kg.diff(&p.unit, p.from, p.to)).await?,
+        blocking(&state, move |kg| kg.diff(&p.unit, from, to)).await?,
     ))
 }
