@@ -148,6 +148,11 @@ pub const TRACE_NAME: Text = Text::new("name", "the name", None);
 pub const DUTIES_NAME: Text = Text::new("name", "the organisation", None);
 /// `impact`: the entity.
 pub const IMPACT_NAME: Text = Text::new("name", "the name", None);
+/// `diff`: the unit.
+pub const DIFF_UNIT: Text = Text::new("unit", "the unit", None);
+/// `diff`: the years (each a `u16`).
+pub const DIFF_FROM: Bound = Bound::new("from", 0, 0, u16::MAX as usize);
+pub const DIFF_TO: Bound = Bound::new("to", 0, 0, u16::MAX as usize);
 /// `path`: its ends.
 pub const PATH_FROM: Text = Text::new("from", "the start", None);
 pub const PATH_TO: Text = Text::new("to", "the end", None);
@@ -173,6 +178,7 @@ pub const ROUTE_BOUNDS: &[(&str, &[Bound])] = &[
     ("/api/overview", &[OVERVIEW_LIMIT]),
     ("/api/search", &[SEARCH_YEAR]),
     ("/api/duties", &[DUTIES_YEAR]),
+    ("/api/diff", &[DIFF_FROM, DIFF_TO]),
 ];
 
 /// Which text parameters each route requires (for the OpenAPI document: required,
@@ -182,6 +188,7 @@ pub const ROUTE_TEXTS: &[(&str, &[Text])] = &[
     ("/api/trace", &[TRACE_NAME]),
     ("/api/duties", &[DUTIES_NAME]),
     ("/api/impact", &[IMPACT_NAME]),
+    ("/api/diff", &[DIFF_UNIT]),
     ("/api/path", &[PATH_FROM, PATH_TO]),
     ("/api/documents", &[UPLOAD_FILENAME]),
 ];

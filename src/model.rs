@@ -118,10 +118,14 @@ pub enum EdgeLabel {
     /// goal → organisation: the office responsible for the goal (责任单位, 牵头/配合,
     /// 由X负责); `props.role` is `lead` or `support`.
     Responsible,
+    /// goal → goal: the goal continues this goal of the same unit's previous-year
+    /// document; `props.score` (0–1) and `props.reason` (shared title words, platforms,
+    /// target subjects).
+    Continues,
 }
 
 impl EdgeLabel {
-    pub const ALL: [EdgeLabel; 8] = [
+    pub const ALL: [EdgeLabel; 9] = [
         EdgeLabel::HasGoal,
         EdgeLabel::DependsOn,
         EdgeLabel::Issues,
@@ -130,6 +134,7 @@ impl EdgeLabel {
         EdgeLabel::PartOf,
         EdgeLabel::Mentions,
         EdgeLabel::Responsible,
+        EdgeLabel::Continues,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -142,6 +147,7 @@ impl EdgeLabel {
             EdgeLabel::PartOf => "part_of",
             EdgeLabel::Mentions => "mentions",
             EdgeLabel::Responsible => "responsible",
+            EdgeLabel::Continues => "continues",
         }
     }
 }

@@ -115,6 +115,20 @@ pub enum Command {
         #[command(flatten)]
         out: Output,
     },
+    /// What changed in a unit's goals from one year to another: goals continued (old and
+    /// new title, score), added and dropped; targets of the same subject raised, lowered,
+    /// unchanged, removed or new; platforms and policy documents newly relied on or no
+    /// longer mentioned.
+    Diff {
+        /// The unit, as its documents name it (市科技局).
+        unit: String,
+        /// The earlier year.
+        from: u16,
+        /// The later year.
+        to: u16,
+        #[command(flatten)]
+        out: Output,
+    },
     /// The subgraph within N hops of a node.
     Neighbors {
         name_or_id: String,

@@ -109,6 +109,19 @@ pub fn run(cli: Cli) -> Result<i32> {
                 Ok(())
             })
         }
+        Some(Command::Diff {
+            unit,
+            from,
+            to,
+            out,
+        }) => {
+            let kg = remote::open(&cli.data, token.clone())?;
+            let diff = kg.diff(&unit, from, to)?;
+            emit(out, &diff, |v| {
+                super::print_diff::print_diff(v);
+                Ok(())
+            })
+        }
         Some(Command::Neighbors {
             name_or_id,
             depth,

@@ -9,6 +9,7 @@ pub mod config;
 pub mod data;
 mod ingest;
 mod print;
+mod print_diff;
 mod print_graph;
 mod print_impact;
 mod remote;

@@ -153,6 +153,25 @@ impl Graph {
         }
     }
 
+    pub(super) fn diff(
+        &self,
+        unit: &str,
+        from: u16,
+        to: u16,
+    ) -> Result<crate::knowledge_graph::Diff> {
+        match self {
+            Graph::Local(kg) => kg.diff(unit, from, to),
+            Graph::Remote(c) => c.get(
+                "/api/diff",
+                &[
+                    ("unit", unit.to_string()),
+                    ("from", from.to_string()),
+                    ("to", to.to_string()),
+                ],
+            ),
+        }
+    }
+
     pub(super) fn trace(&self, name_or_id: &str, limit: Option<usize>) -> Result<Trace> {
         match self {
             Graph::Local(kg) => kg.trace(name_or_id, limit),

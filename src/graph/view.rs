@@ -41,6 +41,7 @@ pub(super) fn label_rank(label: EdgeLabel) -> u8 {
         EdgeLabel::Mentions => 5,
         EdgeLabel::Responsible => 6,
         EdgeLabel::HasGoal => 7,
+        EdgeLabel::Continues => 8,
     }
 }
 

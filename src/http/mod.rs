@@ -10,6 +10,7 @@
 
 mod aliases;
 mod backup;
+mod diff;
 mod error;
 mod extract;
 mod handlers;
@@ -166,6 +167,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/trace", get(handlers::trace))
         .route("/api/duties", get(handlers::duties))
         .route("/api/impact", get(handlers::impact))
+        .route("/api/diff", get(diff::diff))
         .route("/api/nodes/{id}", get(handlers::node))
         .route("/api/nodes/{id}/neighbors", get(handlers::neighbors))
         .route("/api/nodes/{id}/co-dependent", get(handlers::co_dependent))

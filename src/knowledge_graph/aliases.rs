@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::{normalize_name, Node};
-use crate::store::{Correction, DocumentChange};
+use crate::store::Correction;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -235,7 +235,8 @@ impl KnowledgeGraph {
             };
             if let Some((batch, change)) = written {
                 self.apply_to_index(&mut index, &change, &batch, &[])?;
-                last = Some(generation_of(&change));
+                // its links were left out of the rewrite: computed again
+                last = Some(self.relink(&batch.record.unit, batch.record.year)?);
             }
         }
         // The store durable first: the index is never committed ahead of it.
@@ -284,10 +285,6 @@ fn check_alias(alias: &str) -> Result<()> {
         param: "alias",
         reason,
     })
-}
-
-fn generation_of(change: &DocumentChange) -> u64 {
-    change.generation
 }
 
 fn now() -> u64 {

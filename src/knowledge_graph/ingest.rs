@@ -208,13 +208,20 @@ impl KnowledgeGraph {
         prior: Prior,
         batch: &DocumentBatch,
     ) -> Result<DocumentChange> {
-        let mut graph = self.write_graph();
-        let change = self.store.write_after(batch, prior)?;
-        if let Some(view) = graph.as_mut() {
-            if !view.apply(&change) {
-                // Missed a write: rebuild on the next query.
-                *graph = None;
+        let mut change = {
+            let mut graph = self.write_graph();
+            let change = self.store.write_after(batch, prior)?;
+            if let Some(view) = graph.as_mut() {
+                if !view.apply(&change) {
+                    // Missed a write: rebuild on the next query.
+                    *graph = None;
+                }
             }
+            change
+        };
+        if change.status != WriteStatus::Unchanged {
+            // goals followed across years: this year's links and the next year's
+            change.generation = self.relink(&batch.record.unit, batch.record.year)?;
         }
         Ok(change)
     }

@@ -4,7 +4,9 @@
 //! updated with every document write; see [`crate::graph`]) and the extractor.
 
 mod aliases;
+pub mod continues;
 mod declared;
+mod diff;
 mod duties;
 mod facade;
 mod impact;
@@ -17,6 +19,7 @@ mod view_cache;
 
 pub use crate::pipeline::{DocumentOutcome, IngestReport, OutcomeStatus, Progress};
 pub use aliases::{AliasChange, AliasEntry, AliasList};
+pub use diff::{ContinuedGoal, Diff, Mentioned, MentionedNode, TargetChange};
 pub use duties::{Duties, DutyGoal, DutyYear};
 pub use facade::{KnowledgeGraph, GRAPH_SNAPSHOT};
 pub use results::{DocumentList, DocumentSummary, NeighborsRequest, NodeView};

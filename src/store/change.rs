@@ -50,7 +50,7 @@ pub struct DocumentChange {
 pub type WriteOutcome = DocumentChange;
 
 impl DocumentChange {
-    fn unchanged(generation: u64, old: Option<DocumentRecord>) -> DocumentChange {
+    pub(super) fn unchanged(generation: u64, old: Option<DocumentRecord>) -> DocumentChange {
         DocumentChange {
             status: WriteStatus::Unchanged,
             generation,
@@ -325,6 +325,7 @@ impl GraphStore {
             Ok(change)
         });
         let mut change = result.map_err(tx_error)?;
+        self.note_document(&record);
         change.old = old;
         Ok(change)
     }
@@ -354,6 +355,7 @@ impl GraphStore {
                 bump_generation(meta)
             })
             .map_err(tx_error)?;
+        self.forget_unit_documents();
         Ok(Some(DocumentChange {
             generation,
             ..change
@@ -362,14 +364,17 @@ impl GraphStore {
 }
 
 /// Take one hold on an item.
-fn hold(refs: &TransactionalTree, key: &[u8]) -> Result<(), ConflictableTransactionError<Error>> {
+pub(super) fn hold(
+    refs: &TransactionalTree,
+    key: &[u8],
+) -> Result<(), ConflictableTransactionError<Error>> {
     let n = refs.get(key)?.map(|v| keys::read_u64(&v)).unwrap_or(0);
     refs.insert(key, &keys::u64_bytes(n + 1))?;
     Ok(())
 }
 
 /// Release one hold on an item; true when nobody holds it any more.
-fn release(
+pub(super) fn release(
     refs: &TransactionalTree,
     key: &[u8],
 ) -> Result<bool, ConflictableTransactionError<Error>> {
@@ -393,7 +398,9 @@ fn add_count(
     Ok(())
 }
 
-fn bump_generation(meta: &TransactionalTree) -> Result<u64, ConflictableTransactionError<Error>> {
+pub(super) fn bump_generation(
+    meta: &TransactionalTree,
+) -> Result<u64, ConflictableTransactionError<Error>> {
     let g = meta
         .get(keys::GENERATION)?
         .map(|v| keys::read_u64(&v))
@@ -403,7 +410,7 @@ fn bump_generation(meta: &TransactionalTree) -> Result<u64, ConflictableTransact
     Ok(g)
 }
 
-fn tx_error(e: TransactionError<Error>) -> Error {
+pub(super) fn tx_error(e: TransactionError<Error>) -> Error {
     match e {
         TransactionError::Abort(e) => e,
         TransactionError::Storage(e) => e.into(),

@@ -247,7 +247,8 @@ impl GraphStore {
             }
         }
         let mut edges = Vec::with_capacity(record.edges.len());
-        for (s, l, t) in &record.edges {
+        // links to other documents are computed again after the write
+        for (s, l, t) in record.edges.iter().filter(|(_, l, _)| !super::is_link(*l)) {
             if let Some(e) = self.edge(s, *l, t)? {
                 edges.push(e);
             }

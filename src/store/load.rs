@@ -147,6 +147,7 @@ impl BulkLoad<'_> {
     /// construction): nodes no document holds are an error.
     pub fn finish(self) -> Result<LoadCounts> {
         let s = self.store;
+        s.forget_unit_documents();
         let mut loaded = LoadCounts {
             documents: self.documents,
             ..LoadCounts::default()

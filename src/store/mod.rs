@@ -22,11 +22,13 @@ mod change;
 mod corrections;
 mod declared;
 mod keys;
+mod links;
 mod load;
 mod verify;
 
 pub use change::{DocumentChange, Prior, WriteOutcome, WriteStatus};
 pub use corrections::Correction;
+pub use links::is_link;
 pub use load::{BulkLoad, LoadCounts};
 
 use crate::error::{Error, Result};
@@ -150,6 +152,8 @@ pub struct GraphStore {
     refs: sled::Tree,
     corrections: sled::Tree,
     write_lock: Mutex<()>,
+    /// The documents of each unit, read once and kept up to date by every write.
+    unit_docs: links::UnitDocs,
 }
 
 impl GraphStore {
@@ -244,6 +248,7 @@ impl GraphStore {
             db,
             path,
             write_lock: Mutex::new(()),
+            unit_docs: Default::default(),
         })
     }
 

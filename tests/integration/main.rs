@@ -4,10 +4,12 @@ mod access;
 mod alias;
 mod classes;
 mod common;
+mod continues;
 #[path = "../../benches/support/corpus.rs"]
 #[allow(dead_code)]
 mod corpus;
 mod crash;
+mod diff;
 mod duties;
 mod export;
 mod extract;

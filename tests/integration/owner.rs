@@ -42,6 +42,8 @@ fn every_command_answers_through_a_running_server_as_it_does_alone() {
 
     let other = repo_path("tests/fixtures/ingest/kejiju-2022-work-points.txt");
     let other = other.to_str().unwrap();
+    let next_year = repo_path("tests/fixtures/second_year/qingdao-kejiju-2022-business-goals.txt");
+    let next_year = next_year.to_str().unwrap();
     let junk = tempfile::tempdir().unwrap();
     let empty = junk.path().join("空白.txt");
     std::fs::write(&empty, "\n  \n").unwrap();
@@ -76,6 +78,12 @@ fn every_command_answers_through_a_running_server_as_it_does_alone() {
         vec!["duties", "市财政局", "--json"],
         vec!["duties", "市科技局", "--year", "2022", "--json"],
         vec!["duties", "没有这个单位"],
+        // The seed's unit a year later: goals followed across years.
+        vec!["ingest", next_year, "--json"],
+        vec!["diff", "市科技局", "2021", "2022"],
+        vec!["diff", "市科技局", "2021", "2022", "--json"],
+        vec!["diff", "市科技局", "2020", "2022"],
+        vec!["diff", "没有这个单位", "2021", "2022", "--json"],
         // A file that fails fails the same way (exit 1, the file named).
         vec!["ingest", empty, "--json"],
         vec!["ingest", empty],
@@ -115,10 +123,12 @@ fn every_command_answers_through_a_running_server_as_it_does_alone() {
             assert_eq!(stderr(&a), stderr(&s), "error of {args:?}");
         }
     }
-    // The served store did take the upload: the server itself answers with both documents.
+    // The served store did take the uploads: the server itself answers with the documents.
     let stats = plangraph(served.path(), &["stats", "--json"]);
     let stats: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
-    assert_eq!(stats["documents"], 2);
+    assert_eq!(stats["documents"], 3);
+    // both 2022 documents of 市科技局 (its 工作要点 and its 业务目标) follow the 2021 seed
+    assert!(stats["edges"]["continues"].as_u64() >= Some(8), "{stats}");
 
     // A backup taken through the server holds the same graph as one taken alone.
     let (ba, bs) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
@@ -140,7 +150,7 @@ fn every_command_answers_through_a_running_server_as_it_does_alone() {
     let manifest = |d: &Path| -> serde_json::Value {
         serde_json::from_slice(&std::fs::read(d.join("manifest.json")).unwrap()).unwrap()
     };
-    assert_eq!(manifest(bs.path())["documents"], 2);
+    assert_eq!(manifest(bs.path())["documents"], 3);
     for key in ["documents", "nodes", "edges", "store_format"] {
         assert_eq!(manifest(ba.path())[key], manifest(bs.path())[key], "{key}");
     }
