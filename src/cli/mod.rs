@@ -10,6 +10,7 @@ pub mod data;
 mod ingest;
 mod print;
 mod print_graph;
+mod print_targets;
 mod remote;
 mod serve;
 

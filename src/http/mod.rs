@@ -14,6 +14,7 @@ mod error;
 mod extract;
 mod handlers;
 mod openapi;
+mod targets;
 mod ui_api;
 
 pub use error::{ApiError, ErrorBody, ErrorDetail};
@@ -165,6 +166,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/search", get(handlers::search))
         .route("/api/trace", get(handlers::trace))
         .route("/api/duties", get(handlers::duties))
+        .route("/api/targets", get(targets::targets))
         .route("/api/nodes/{id}", get(handlers::node))
         .route("/api/nodes/{id}/neighbors", get(handlers::neighbors))
         .route("/api/nodes/{id}/co-dependent", get(handlers::co_dependent))

@@ -39,6 +39,7 @@ with a 4xx status; a 500 means a fault inside the server."
         handlers::search,
         handlers::trace,
         handlers::duties,
+        super::targets::targets,
         handlers::node,
         handlers::neighbors,
         handlers::co_dependent,
@@ -65,7 +66,9 @@ with a 4xx status; a 500 means a fault inside the server."
         ui_api::NodeAliases, super::aliases::NewAlias, crate::knowledge_graph::AliasChange,
         crate::knowledge_graph::AliasList, crate::knowledge_graph::AliasEntry,
         crate::knowledge_graph::Duties, crate::knowledge_graph::DutyYear,
-        crate::knowledge_graph::DutyGoal,
+        crate::knowledge_graph::DutyGoal, crate::knowledge_graph::TargetList,
+        crate::knowledge_graph::TargetRow, crate::knowledge_graph::TargetSort,
+        crate::knowledge_graph::SubjectRef, crate::knowledge_graph::SeriesPoint,
     )),
     modifiers(&BearerAuth, &DeclaredBounds),
     tags(

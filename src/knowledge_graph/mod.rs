@@ -11,6 +11,7 @@ mod ingest;
 pub mod owner;
 mod resolve;
 mod results;
+mod targets;
 mod text;
 mod view_cache;
 
@@ -18,4 +19,5 @@ pub use crate::pipeline::{DocumentOutcome, IngestReport, OutcomeStatus, Progress
 pub use aliases::{AliasChange, AliasEntry, AliasList};
 pub use duties::{Duties, DutyGoal, DutyYear};
 pub use facade::{KnowledgeGraph, GRAPH_SNAPSHOT};
+pub use targets::{SeriesPoint, SubjectRef, TargetList, TargetRow, TargetSort, TargetsRequest};
 pub use results::{DocumentList, DocumentSummary, NeighborsRequest, NodeView};
