@@ -88,8 +88,9 @@ pub struct TargetList {
     /// that name and only targets' subjects as written match it).
     pub subject: Option<Node>,
     pub targets: Vec<TargetRow>,
-    /// With `subject`: every matching target, oldest year first (not paged).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// With `subject`: every matching target, oldest year first (not paged); empty
+    /// without `subject`.
+    #[serde(default)]
     pub series: Vec<SeriesPoint>,
 }
 
@@ -225,14 +226,23 @@ impl KnowledgeGraph {
             };
             let written = text(&t, "subject");
             if filtered {
-                let by_node = match (&subject, &subject_node) {
-                    (Some(s), Some(n)) => s.id == n.id,
-                    _ => false,
+                // A target counts the node it measures; one that measures none counts
+                // what its subject as written names (北方基金年度投资额 → 北方基金).
+                let counts = match (&subject_node, written.as_deref()) {
+                    (Some(n), _) => subject.as_ref().is_some_and(|s| s.id == n.id),
+                    (None, Some(w)) => {
+                        let w = normalize_name(w);
+                        names.iter().any(|n| {
+                            w == *n
+                                || (n.chars().count() >= 2 && w.contains(n.as_str()))
+                                || (unresolved.is_some()
+                                    && w.chars().count() >= 2
+                                    && n.contains(w.as_str()))
+                        })
+                    }
+                    (None, None) => false,
                 };
-                let by_name = written
-                    .as_deref()
-                    .is_some_and(|w| names.contains(&normalize_name(w)));
-                if !by_node && !by_name {
+                if !counts {
                     continue;
                 }
             }

@@ -23,6 +23,7 @@ mod pipeline;
 mod resolve;
 mod search;
 mod second_year;
+mod targets;
 mod store;
 mod sync;
 mod ui_api;

@@ -72,6 +72,15 @@ fn every_command_answers_through_a_running_server_as_it_does_alone() {
         vec!["duties", "市财政局", "--json"],
         vec!["duties", "市科技局", "--year", "2022", "--json"],
         vec!["duties", "没有这个单位"],
+        // Numeric targets, a subject's series through its short form, paging and mistakes.
+        vec!["targets"],
+        vec!["targets", "--json"],
+        vec!["targets", "--subject", "高企"],
+        vec!["targets", "--subject", "高企", "--json"],
+        vec!["targets", "--year", "2021", "--sort", "value", "--limit", "3", "--offset", "1", "--json"],
+        vec!["targets", "--unit", "市科技局", "--sort", "subject", "--json"],
+        vec!["targets", "--subject", "没有这个东西"],
+        vec!["targets", "--limit", "0"],
         // A file that fails fails the same way (exit 1, the file named).
         vec!["ingest", empty, "--json"],
         vec!["ingest", empty],
