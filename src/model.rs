@@ -118,10 +118,14 @@ pub enum EdgeLabel {
     /// goal → organisation: the office responsible for the goal (责任单位, 牵头/配合,
     /// 由X负责); `props.role` is `lead` or `support`.
     Responsible,
+    /// document → the document version it replaces: a plan's next 版 (…4.0版 → …3.0版),
+    /// or a document issued again or revised (修订) in a later year than an earlier
+    /// year's document issued it (then the node itself; `props.from_year`, `props.year`).
+    Revises,
 }
 
 impl EdgeLabel {
-    pub const ALL: [EdgeLabel; 8] = [
+    pub const ALL: [EdgeLabel; 9] = [
         EdgeLabel::HasGoal,
         EdgeLabel::DependsOn,
         EdgeLabel::Issues,
@@ -130,6 +134,7 @@ impl EdgeLabel {
         EdgeLabel::PartOf,
         EdgeLabel::Mentions,
         EdgeLabel::Responsible,
+        EdgeLabel::Revises,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -142,6 +147,7 @@ impl EdgeLabel {
             EdgeLabel::PartOf => "part_of",
             EdgeLabel::Mentions => "mentions",
             EdgeLabel::Responsible => "responsible",
+            EdgeLabel::Revises => "revises",
         }
     }
 }

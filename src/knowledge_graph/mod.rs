@@ -8,6 +8,7 @@ mod declared;
 mod duties;
 mod facade;
 mod ingest;
+mod lineage;
 pub mod owner;
 mod resolve;
 mod results;
