@@ -69,6 +69,7 @@ with a 4xx status; a 500 means a fault inside the server."
         crate::knowledge_graph::DutyGoal, crate::knowledge_graph::TargetList,
         crate::knowledge_graph::TargetRow, crate::knowledge_graph::TargetSort,
         crate::knowledge_graph::SubjectRef, crate::knowledge_graph::SeriesPoint,
+        crate::knowledge_graph::DocumentUse,
     )),
     modifiers(&BearerAuth, &DeclaredBounds),
     tags(

@@ -16,7 +16,7 @@ use crate::store::{DocumentBatch, DocumentChange};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::KnowledgeGraph;
+use super::{DocumentUse, KnowledgeGraph};
 
 /// Labels by which a goal names a document.
 const LINKS: [EdgeLabel; 3] = [EdgeLabel::Issues, EdgeLabel::Mentions, EdgeLabel::DependsOn];
@@ -262,6 +262,82 @@ impl KnowledgeGraph {
             }
         }
         Ok(())
+    }
+}
+
+impl KnowledgeGraph {
+    /// For a document node: the goals that issue, revise or implement it, oldest year
+    /// first, then the versions it replaces and is replaced by. Empty for other nodes.
+    pub(super) fn document_lineage(&self, node: &Node) -> Result<Vec<DocumentUse>> {
+        if node.kind != NodeKind::Document {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        for l in self.links_to(&node.id)? {
+            let action = l.edge.props.get("action").and_then(Value::as_str);
+            let role = match (l.edge.label, action) {
+                (EdgeLabel::Issues, Some("修订")) => "revises",
+                (EdgeLabel::Issues, _) => "issues",
+                (_, Some("落实" | "贯彻" | "贯彻落实" | "实施" | "执行")) => "implements",
+                _ => "mentions",
+            };
+            let goal = self.store.node(&l.edge.source)?;
+            let unit = goal
+                .as_ref()
+                .and_then(|g| g.prop_str("unit"))
+                .unwrap_or_default()
+                .to_string();
+            out.push(DocumentUse {
+                year: l.year,
+                role: role.to_string(),
+                action: action.map(str::to_string),
+                unit,
+                id: l.edge.source.clone(),
+                name: goal.map(|g| g.name).unwrap_or_default(),
+            });
+        }
+        out.sort_by(|a, b| {
+            (a.year.unwrap_or(u16::MAX), &a.unit, &a.name)
+                .cmp(&(b.year.unwrap_or(u16::MAX), &b.unit, &b.name))
+        });
+        let reason = |e: &Edge| e.props.get("reason").and_then(Value::as_str).map(str::to_string);
+        let year = |e: &Edge| e.props.get("year").and_then(Value::as_u64).map(|y| y as u16);
+        for (e, role, other) in self
+            .store
+            .edges_out(&node.id, Some(EdgeLabel::Revises))?
+            .into_iter()
+            .map(|e| {
+                let t = e.target.clone();
+                (e, "replaces", t)
+            })
+            .chain(
+                self.store
+                    .edges_in(&node.id, Some(EdgeLabel::Revises))?
+                    .into_iter()
+                    .filter(|e| e.source != e.target)
+                    .map(|e| {
+                        let s = e.source.clone();
+                        (e, "replaced_by", s)
+                    }),
+            )
+        {
+            let mut name = self.store.node(&other)?.map(|n| n.name).unwrap_or_default();
+            if other == node.id {
+                // revised or issued again: the earlier year's version
+                if let Some(from) = e.props.get("from_year").and_then(Value::as_u64) {
+                    name = format!("{name} ({from})");
+                }
+            }
+            out.push(DocumentUse {
+                year: year(&e),
+                role: role.to_string(),
+                action: reason(&e),
+                unit: String::new(),
+                id: other,
+                name,
+            });
+        }
+        Ok(out)
     }
 }
 

@@ -21,4 +21,4 @@ pub use aliases::{AliasChange, AliasEntry, AliasList};
 pub use duties::{Duties, DutyGoal, DutyYear};
 pub use facade::{KnowledgeGraph, GRAPH_SNAPSHOT};
 pub use targets::{SeriesPoint, SubjectRef, TargetList, TargetRow, TargetSort, TargetsRequest};
-pub use results::{DocumentList, DocumentSummary, NeighborsRequest, NodeView};
+pub use results::{DocumentList, DocumentUse, DocumentSummary, NeighborsRequest, NodeView};
