@@ -175,7 +175,10 @@ pub const ROUTE_BOUNDS: &[(&str, &[Bound])] = &[
     ("/api/overview", &[OVERVIEW_LIMIT]),
     ("/api/search", &[SEARCH_YEAR]),
     ("/api/duties", &[DUTIES_YEAR]),
-    ("/api/targets", &[TARGETS_LIMIT, TARGETS_OFFSET, TARGETS_YEAR]),
+    (
+        "/api/targets",
+        &[TARGETS_LIMIT, TARGETS_OFFSET, TARGETS_YEAR],
+    ),
 ];
 
 /// Which text parameters each route requires (for the OpenAPI document: required,

@@ -48,7 +48,15 @@ pub(super) fn print_targets(list: &TargetList) {
     }
     outln!();
     let mut t = table(&[
-        "year", "unit", "goal", "target", "value", "range", "measure", "qualifier", "subject",
+        "year",
+        "unit",
+        "goal",
+        "target",
+        "value",
+        "range",
+        "measure",
+        "qualifier",
+        "subject",
         "evidence",
     ]);
     for r in &list.targets {
@@ -62,11 +70,7 @@ pub(super) fn print_targets(list: &TargetList) {
             None => r.subject.clone().unwrap_or_default(),
         };
         t.add_row(vec![
-            r.goal
-                .place
-                .year
-                .map(|y| y.to_string())
-                .unwrap_or_default(),
+            r.goal.place.year.map(|y| y.to_string()).unwrap_or_default(),
             r.goal.place.unit.clone(),
             r.goal.name.clone(),
             r.raw.clone(),

@@ -53,7 +53,11 @@ impl KnowledgeGraph {
         let mut out = Vec::new();
         for label in LINKS {
             for edge in self.store.edges_in(id, Some(label))? {
-                let Some(goal) = self.store.node(&edge.source)?.as_ref().and_then(Goal::from_node)
+                let Some(goal) = self
+                    .store
+                    .node(&edge.source)?
+                    .as_ref()
+                    .and_then(Goal::from_node)
                 else {
                     continue;
                 };
@@ -89,11 +93,15 @@ impl KnowledgeGraph {
                     if id == node.id {
                         continue;
                     }
-                    let Some(other) = self.store.node(&id)? else { continue };
+                    let Some(other) = self.store.node(&id)? else {
+                        continue;
+                    };
                     if other.kind != NodeKind::Document {
                         continue;
                     }
-                    let Some((b, v)) = version_of(&other.name) else { continue };
+                    let Some((b, v)) = version_of(&other.name) else {
+                        continue;
+                    };
                     if b != base || v >= version || best.as_ref().is_some_and(|(bv, _)| *bv >= v) {
                         continue;
                     }
@@ -190,7 +198,9 @@ impl KnowledgeGraph {
             if !id.starts_with("document:") {
                 continue;
             }
-            let Some(node) = self.store.node(id)? else { continue };
+            let Some(node) = self.store.node(id)? else {
+                continue;
+            };
             let links: Vec<Edge> = self
                 .links_to(id)?
                 .into_iter()
@@ -236,7 +246,9 @@ impl KnowledgeGraph {
         // the same title's other versions
         let mut family = titles.clone();
         for id in &titles {
-            let Some(node) = self.store.node(id)? else { continue };
+            let Some(node) = self.store.node(id)? else {
+                continue;
+            };
             if let Some((base, _)) = version_of(&node.name) {
                 for r in self.store.names_with_prefix(&base).take(200) {
                     let (_, other) = r?;
@@ -278,7 +290,9 @@ impl KnowledgeGraph {
             let role = match (l.edge.label, action) {
                 (EdgeLabel::Issues, Some("修订")) => "revises",
                 (EdgeLabel::Issues, _) => "issues",
-                (_, Some("落实" | "贯彻" | "贯彻落实" | "实施" | "执行")) => "implements",
+                (_, Some("落实" | "贯彻" | "贯彻落实" | "实施" | "执行")) => {
+                    "implements"
+                }
                 _ => "mentions",
             };
             let goal = self.store.node(&l.edge.source)?;
@@ -297,11 +311,24 @@ impl KnowledgeGraph {
             });
         }
         out.sort_by(|a, b| {
-            (a.year.unwrap_or(u16::MAX), &a.unit, &a.name)
-                .cmp(&(b.year.unwrap_or(u16::MAX), &b.unit, &b.name))
+            (a.year.unwrap_or(u16::MAX), &a.unit, &a.name).cmp(&(
+                b.year.unwrap_or(u16::MAX),
+                &b.unit,
+                &b.name,
+            ))
         });
-        let reason = |e: &Edge| e.props.get("reason").and_then(Value::as_str).map(str::to_string);
-        let year = |e: &Edge| e.props.get("year").and_then(Value::as_u64).map(|y| y as u16);
+        let reason = |e: &Edge| {
+            e.props
+                .get("reason")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        let year = |e: &Edge| {
+            e.props
+                .get("year")
+                .and_then(Value::as_u64)
+                .map(|y| y as u16)
+        };
         for (e, role, other) in self
             .store
             .edges_out(&node.id, Some(EdgeLabel::Revises))?

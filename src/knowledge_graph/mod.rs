@@ -20,5 +20,5 @@ pub use crate::pipeline::{DocumentOutcome, IngestReport, OutcomeStatus, Progress
 pub use aliases::{AliasChange, AliasEntry, AliasList};
 pub use duties::{Duties, DutyGoal, DutyYear};
 pub use facade::{KnowledgeGraph, GRAPH_SNAPSHOT};
+pub use results::{DocumentList, DocumentSummary, DocumentUse, NeighborsRequest, NodeView};
 pub use targets::{SeriesPoint, SubjectRef, TargetList, TargetRow, TargetSort, TargetsRequest};
-pub use results::{DocumentList, DocumentUse, DocumentSummary, NeighborsRequest, NodeView};

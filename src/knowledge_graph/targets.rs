@@ -250,7 +250,11 @@ impl KnowledgeGraph {
                 let goal = match goals.get(&e.source) {
                     Some(g) => g.clone(),
                     None => {
-                        let g = self.store.node(&e.source)?.as_ref().and_then(Goal::from_node);
+                        let g = self
+                            .store
+                            .node(&e.source)?
+                            .as_ref()
+                            .and_then(Goal::from_node);
                         goals.insert(e.source.clone(), g.clone());
                         g
                     }

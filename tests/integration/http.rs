@@ -249,9 +249,12 @@ async fn openapi_schemas_match_what_the_routes_return() {
     );
     check(
         "TargetList",
-        &get(&app, &format!("/api/targets?subject={}", enc("技术创新中心")))
-            .await
-            .json(),
+        &get(
+            &app,
+            &format!("/api/targets?subject={}", enc("技术创新中心")),
+        )
+        .await
+        .json(),
     );
     let err = get(&app, "/api/trace?name=nothing-like-it").await.json();
     check("ErrorBody", &err);

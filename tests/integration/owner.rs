@@ -77,10 +77,23 @@ fn every_command_answers_through_a_running_server_as_it_does_alone() {
         vec!["targets", "--json"],
         vec!["targets", "--subject", "高企"],
         vec!["targets", "--subject", "高企", "--json"],
-        vec!["targets", "--year", "2021", "--sort", "value", "--limit", "3", "--offset", "1", "--json"],
-        vec!["targets", "--unit", "市科技局", "--sort", "subject", "--json"],
+        vec![
+            "targets", "--year", "2021", "--sort", "value", "--limit", "3", "--offset", "1",
+            "--json",
+        ],
+        vec![
+            "targets",
+            "--unit",
+            "市科技局",
+            "--sort",
+            "subject",
+            "--json",
+        ],
         vec!["targets", "--subject", "没有这个东西"],
         vec!["targets", "--limit", "0"],
+        // A document's lineage: the goals that issue, revise or implement it, by year.
+        vec!["show", "科技引领城建设攻势作战方案3.0版"],
+        vec!["show", "科技引领城建设攻势作战方案3.0版", "--json"],
         // A file that fails fails the same way (exit 1, the file named).
         vec!["ingest", empty, "--json"],
         vec!["ingest", empty],

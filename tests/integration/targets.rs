@@ -24,7 +24,10 @@ fn gold() -> Value {
 }
 
 fn second_year() -> std::path::PathBuf {
-    repo_path(&format!("{DIR}/{}", gold()["document"]["file"].as_str().unwrap()))
+    repo_path(&format!(
+        "{DIR}/{}",
+        gold()["document"]["file"].as_str().unwrap()
+    ))
 }
 
 fn graph(paths: &[std::path::PathBuf]) -> KnowledgeGraph {
@@ -44,8 +47,7 @@ fn subject(s: &str) -> TargetsRequest {
     }
 }
 
-fn all(kg: &KnowledgeGraph) -> TargetsRequest {
-    let _ = kg;
+fn all() -> TargetsRequest {
     TargetsRequest {
         limit: Some(1000),
         ..Default::default()
@@ -93,7 +95,10 @@ fn every_gold_subject_has_its_series_across_the_two_years() {
             }
             // Every row of the page carries its goal, evidence and value.
             for t in &list.targets {
-                assert!(!t.evidence.is_empty() && t.evidence.contains(&t.raw), "{t:?}");
+                assert!(
+                    !t.evidence.is_empty() && t.evidence.contains(&t.raw),
+                    "{t:?}"
+                );
                 assert!(t.value.is_some(), "{t:?}");
                 let goal = kg.store().node(&t.goal.id).unwrap().unwrap();
                 assert_eq!(goal.kind, NodeKind::Goal);
@@ -123,7 +128,7 @@ fn every_gold_subject_has_its_series_across_the_two_years() {
 fn a_subject_is_found_through_its_aliases_and_classes() {
     let kg = graph(&[seed_path(), second_year()]);
     // Every target that measures a node is found from that node's every alias.
-    let list = kg.targets(&all(&kg)).unwrap();
+    let list = kg.targets(&all()).unwrap();
     let mut checked = 0;
     let measured: BTreeSet<String> = list
         .targets
@@ -183,7 +188,7 @@ fn filters_sorting_and_paging_cover_every_target_once() {
         })
         .map(|n| n.id)
         .collect();
-    let list = kg.targets(&all(&kg)).unwrap();
+    let list = kg.targets(&all()).unwrap();
     assert_eq!(list.total, store_targets.len());
     let listed: BTreeSet<String> = list.targets.iter().map(|t| t.id.clone()).collect();
     assert_eq!(listed, store_targets);
