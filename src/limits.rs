@@ -85,6 +85,13 @@ pub const SEARCH_YEAR: Bound = Bound::new("year", 0, 0, u16::MAX as usize);
 /// `duties`: only goals of this year (a `u16`).
 pub const DUTIES_YEAR: Bound = Bound::new("year", 0, 0, u16::MAX as usize);
 
+/// `targets`: targets to return.
+pub const TARGETS_LIMIT: Bound = Bound::new("limit", 50, 1, 1_000);
+/// `targets`: targets to skip (paging).
+pub const TARGETS_OFFSET: Bound = Bound::new("offset", 0, 0, usize::MAX);
+/// `targets`: only targets of goals of this year (a `u16`).
+pub const TARGETS_YEAR: Bound = Bound::new("year", 0, 0, u16::MAX as usize);
+
 /// The longest search query, in characters (a query is also never blank).
 pub const MAX_QUERY_CHARS: usize = 1_000;
 
@@ -179,6 +186,10 @@ pub const ROUTE_BOUNDS: &[(&str, &[Bound])] = &[
     ("/api/search", &[SEARCH_YEAR]),
     ("/api/duties", &[DUTIES_YEAR]),
     ("/api/diff", &[DIFF_FROM, DIFF_TO]),
+    (
+        "/api/targets",
+        &[TARGETS_LIMIT, TARGETS_OFFSET, TARGETS_YEAR],
+    ),
 ];
 
 /// Which text parameters each route requires (for the OpenAPI document: required,

@@ -122,10 +122,14 @@ pub enum EdgeLabel {
     /// document; `props.score` (0–1) and `props.reason` (shared title words, platforms,
     /// target subjects).
     Continues,
+    /// document → the document version it replaces: a plan's next 版 (…4.0版 → …3.0版),
+    /// or a document issued again or revised (修订) in a later year than an earlier
+    /// year's document issued it (then the node itself; `props.from_year`, `props.year`).
+    Revises,
 }
 
 impl EdgeLabel {
-    pub const ALL: [EdgeLabel; 9] = [
+    pub const ALL: [EdgeLabel; 10] = [
         EdgeLabel::HasGoal,
         EdgeLabel::DependsOn,
         EdgeLabel::Issues,
@@ -135,6 +139,7 @@ impl EdgeLabel {
         EdgeLabel::Mentions,
         EdgeLabel::Responsible,
         EdgeLabel::Continues,
+        EdgeLabel::Revises,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -148,6 +153,7 @@ impl EdgeLabel {
             EdgeLabel::Mentions => "mentions",
             EdgeLabel::Responsible => "responsible",
             EdgeLabel::Continues => "continues",
+            EdgeLabel::Revises => "revises",
         }
     }
 }

@@ -22,7 +22,7 @@ Run without a command to serve the web UI and HTTP API (ingesting seeds/ first w
 store is empty).",
     after_help = "Examples:\n  plangraph ingest seeds/\n  plangraph search 海洋\n  \
 plangraph show 高新区\n  plangraph trace 中科院\n  plangraph impact 中科院\n  plangraph duties 市科技局 --year 2022\n  \
-plangraph path 国家超级计算中心 高新区\n  \
+plangraph diff 市科技局 2021 2022\n  plangraph targets --subject 高企\n  plangraph path 国家超级计算中心 高新区\n  \
 plangraph rank --kind institution\n  plangraph serve --addr 127.0.0.1:7878\n  plangraph stats --json"
 )]
 pub struct Cli {
@@ -126,6 +126,31 @@ pub enum Command {
         from: u16,
         /// The later year.
         to: u16,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Every numeric target (value, range, unit, qualifier, subject, goal, unit, year,
+    /// evidence); with --subject the subject's series across years.
+    Targets {
+        /// Only targets counting this subject: a name, alias or class (高企 finds
+        /// 高新技术企业's targets).
+        #[arg(long)]
+        subject: Option<String>,
+        /// Only targets of goals of this unit (市科技局).
+        #[arg(long)]
+        unit: Option<String>,
+        /// Only targets of goals of this year.
+        #[arg(long)]
+        year: Option<u16>,
+        /// Order: year (oldest first, the default), value (largest first) or subject.
+        #[arg(long, default_value_t = crate::knowledge_graph::TargetSort::Year)]
+        sort: crate::knowledge_graph::TargetSort,
+        /// Show at most this many targets (default 50, at most 1000).
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Skip this many targets.
+        #[arg(long)]
+        offset: Option<usize>,
         #[command(flatten)]
         out: Output,
     },

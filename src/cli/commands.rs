@@ -122,6 +122,30 @@ pub fn run(cli: Cli) -> Result<i32> {
                 Ok(())
             })
         }
+        Some(Command::Targets {
+            subject,
+            unit,
+            year,
+            sort,
+            limit,
+            offset,
+            out,
+        }) => {
+            let kg = remote::open(&cli.data, token.clone())?;
+            let req = crate::knowledge_graph::TargetsRequest {
+                subject,
+                unit,
+                year,
+                sort,
+                limit,
+                offset,
+            };
+            let list = kg.targets(&req)?;
+            emit(out, &list, |v| {
+                super::print_targets::print_targets(v);
+                Ok(())
+            })
+        }
         Some(Command::Neighbors {
             name_or_id,
             depth,

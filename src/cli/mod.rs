@@ -12,6 +12,7 @@ mod print;
 mod print_diff;
 mod print_graph;
 mod print_impact;
+mod print_targets;
 mod remote;
 mod serve;
 

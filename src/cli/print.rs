@@ -74,6 +74,19 @@ pub(super) fn print_show(
         };
         outln!("  {k}: {v}");
     }
+    if !view.lineage.is_empty() {
+        let mut t = table(&["year", "role", "action", "unit", "goal or version"]);
+        for u in &view.lineage {
+            t.add_row(vec![
+                u.year.map(|y| y.to_string()).unwrap_or_default(),
+                u.role.clone(),
+                u.action.clone().unwrap_or_default(),
+                u.unit.clone(),
+                u.name.clone(),
+            ]);
+        }
+        outln!("{t}");
+    }
     if view.edges.is_empty() {
         return Ok(());
     }

@@ -172,6 +172,34 @@ impl Graph {
         }
     }
 
+    pub(super) fn targets(
+        &self,
+        req: &crate::knowledge_graph::TargetsRequest,
+    ) -> Result<crate::knowledge_graph::TargetList> {
+        match self {
+            Graph::Local(kg) => kg.targets(req),
+            Graph::Remote(c) => {
+                let mut q = vec![("sort", req.sort.to_string())];
+                if let Some(s) = &req.subject {
+                    q.push(("subject", s.clone()));
+                }
+                if let Some(u) = &req.unit {
+                    q.push(("unit", u.clone()));
+                }
+                if let Some(y) = req.year {
+                    q.push(("year", y.to_string()));
+                }
+                if let Some(l) = req.limit {
+                    q.push(("limit", l.to_string()));
+                }
+                if let Some(o) = req.offset {
+                    q.push(("offset", o.to_string()));
+                }
+                c.get("/api/targets", &q)
+            }
+        }
+    }
+
     pub(super) fn trace(&self, name_or_id: &str, limit: Option<usize>) -> Result<Trace> {
         match self {
             Graph::Local(kg) => kg.trace(name_or_id, limit),

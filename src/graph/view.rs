@@ -40,8 +40,9 @@ pub(super) fn label_rank(label: EdgeLabel) -> u8 {
         EdgeLabel::PartOf => 4,
         EdgeLabel::Mentions => 5,
         EdgeLabel::Responsible => 6,
-        EdgeLabel::HasGoal => 7,
-        EdgeLabel::Continues => 8,
+        EdgeLabel::Revises => 7,
+        EdgeLabel::HasGoal => 8,
+        EdgeLabel::Continues => 9,
     }
 }
 

@@ -15,6 +15,7 @@ mod error;
 mod extract;
 mod handlers;
 mod openapi;
+mod targets;
 mod ui_api;
 
 pub use error::{ApiError, ErrorBody, ErrorDetail};
@@ -168,6 +169,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/duties", get(handlers::duties))
         .route("/api/impact", get(handlers::impact))
         .route("/api/diff", get(diff::diff))
+        .route("/api/targets", get(targets::targets))
         .route("/api/nodes/{id}", get(handlers::node))
         .route("/api/nodes/{id}/neighbors", get(handlers::neighbors))
         .route("/api/nodes/{id}/co-dependent", get(handlers::co_dependent))

@@ -42,6 +42,7 @@ with a 4xx status; a 500 means a fault inside the server."
         handlers::duties,
         handlers::impact,
         super::diff::diff,
+        super::targets::targets,
         handlers::node,
         handlers::neighbors,
         handlers::co_dependent,
@@ -72,6 +73,10 @@ with a 4xx status; a 500 means a fault inside the server."
         crate::knowledge_graph::DutyGoal, crate::knowledge_graph::Diff,
         crate::knowledge_graph::ContinuedGoal, crate::knowledge_graph::TargetChange,
         crate::knowledge_graph::Mentioned, crate::knowledge_graph::MentionedNode,
+        crate::knowledge_graph::TargetList,
+        crate::knowledge_graph::TargetRow, crate::knowledge_graph::TargetSort,
+        crate::knowledge_graph::SubjectRef, crate::knowledge_graph::SeriesPoint,
+        crate::knowledge_graph::DocumentUse,
     )),
     modifiers(&BearerAuth, &DeclaredBounds),
     tags(

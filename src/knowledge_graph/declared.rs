@@ -81,7 +81,7 @@ impl KnowledgeGraph {
 
     /// Extract a stored document again from its stored goals and write it (corrected), as
     /// an ingest of its unchanged file would.
-    fn read_again(&self, doc_id: &str) -> Result<()> {
+    pub(super) fn read_again(&self, doc_id: &str) -> Result<()> {
         let Some(mut record) = self.store.document(doc_id)? else {
             return Ok(());
         };
@@ -95,13 +95,14 @@ impl KnowledgeGraph {
             pipeline::assemble(&self.extractor, doc_id, &record.unit, &goals);
         record.goals = goal_ids;
         record.joined.clear();
-        let batch = DocumentBatch {
+        let mut batch = DocumentBatch {
             record,
             nodes,
             edges,
             aliases,
         };
         let mut index = self.write_index();
+        self.add_lineage(&mut batch)?;
         let batch = self.store.corrected(&batch)?.into_owned();
         let prior = self.store.prior(doc_id)?;
         let change = self.write_batch(prior, &batch)?;

@@ -217,12 +217,20 @@ impl KnowledgeGraph {
     pub fn show(&self, name_or_id: &str) -> Result<NodeView> {
         let node = self.resolve(name_or_id)?;
         let mut edges = self.store.edges_out(&node.id, None)?;
-        edges.extend(self.store.edges_in(&node.id, None)?);
+        // a self-loop (a document revising itself) once
+        edges.extend(
+            self.store
+                .edges_in(&node.id, None)?
+                .into_iter()
+                .filter(|e| e.source != e.target),
+        );
         let aliases = self.aliases_of(&node)?;
+        let lineage = self.document_lineage(&node)?;
         Ok(NodeView {
             node,
             aliases,
             edges,
+            lineage,
         })
     }
 

@@ -121,6 +121,9 @@ impl KnowledgeGraph {
             source: ingest::IngestError::Internal(pipeline::panic_message(&panic)),
         })?;
         let mut index = self.write_index();
+        // Its `revises` edges, from the other documents' versions of its documents.
+        let mut batch = batch;
+        self.add_lineage(&mut batch)?;
         // The user corrections applied here too (under the lock, so an alias added
         // meanwhile is not missed), so the index follows what is written.
         let batch = self.store.corrected(&batch)?;
@@ -145,6 +148,8 @@ impl KnowledgeGraph {
         if change.status != WriteStatus::Unchanged {
             // other documents joined or left by the names this one declares
             self.follow_declared(&batch, &change)?;
+            // other documents whose versions of the same titles this one adds or drops
+            self.follow_lineage(&batch, &change)?;
         }
         Ok((outcome, self.store.generation()?))
     }

@@ -11,9 +11,11 @@ mod duties;
 mod facade;
 mod impact;
 mod ingest;
+mod lineage;
 pub mod owner;
 mod resolve;
 mod results;
+mod targets;
 mod text;
 mod view_cache;
 
@@ -22,4 +24,5 @@ pub use aliases::{AliasChange, AliasEntry, AliasList};
 pub use diff::{ContinuedGoal, Diff, Mentioned, MentionedNode, TargetChange};
 pub use duties::{Duties, DutyGoal, DutyYear};
 pub use facade::{KnowledgeGraph, GRAPH_SNAPSHOT};
-pub use results::{DocumentList, DocumentSummary, NeighborsRequest, NodeView};
+pub use results::{DocumentList, DocumentSummary, DocumentUse, NeighborsRequest, NodeView};
+pub use targets::{SeriesPoint, SubjectRef, TargetList, TargetRow, TargetSort, TargetsRequest};

@@ -11,6 +11,27 @@ pub struct NodeView {
     #[serde(default)]
     pub aliases: Vec<String>,
     pub edges: Vec<Edge>,
+    /// For a document: the goals that issue, revise (修订) or implement it, oldest year
+    /// first, and the versions it revises or is revised by.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lineage: Vec<DocumentUse>,
+}
+
+/// One goal's use of a document, or one step to another version (`show` of a document).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DocumentUse {
+    pub year: Option<u16>,
+    /// `issues`, `revises` (a goal that 修订 it), `implements` (落实, 贯彻, 实施, 执行),
+    /// `mentions`; or, for another version, `replaces` (this document revises it) or
+    /// `replaced_by`.
+    pub role: String,
+    /// The goal's verb, or the edge's reason (`version`, `revised`, `reissued`).
+    pub action: Option<String>,
+    /// The goal's unit (for a version: empty).
+    pub unit: String,
+    /// The goal's (or the other version's) id and name.
+    pub id: String,
+    pub name: String,
 }
 
 /// One stored document, without what it holds.

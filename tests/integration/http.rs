@@ -139,6 +139,7 @@ async fn openapi_describes_every_route() {
         ("/api/duties", "get"),
         ("/api/impact", "get"),
         ("/api/diff", "get"),
+        ("/api/targets", "get"),
         ("/api/nodes/{id}", "get"),
         ("/api/nodes/{id}/neighbors", "get"),
         ("/api/nodes/{id}/co-dependent", "get"),
@@ -163,7 +164,7 @@ async fn openapi_describes_every_route() {
             "{method} {path} missing from the OpenAPI description"
         );
     }
-    assert_eq!(paths.len(), 21, "a route is described but not tested here");
+    assert_eq!(paths.len(), 22, "a route is described but not tested here");
     // Every `$ref` points at a schema that exists.
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     let text = doc.to_string();
@@ -253,6 +254,15 @@ async fn openapi_schemas_match_what_the_routes_return() {
         &get(&app, &format!("/api/duties?name={}", enc("中科院")))
             .await
             .json(),
+    );
+    check(
+        "TargetList",
+        &get(
+            &app,
+            &format!("/api/targets?subject={}", enc("技术创新中心")),
+        )
+        .await
+        .json(),
     );
     let err = get(&app, "/api/trace?name=nothing-like-it").await.json();
     check("ErrorBody", &err);
@@ -924,6 +934,9 @@ async fn openapi_declares_every_enforced_bound() {
         ("/api/trace", TRACE_LIMIT),
         ("/api/duties", DUTIES_YEAR),
         ("/api/impact", IMPACT_LIMIT),
+        ("/api/targets", TARGETS_LIMIT),
+        ("/api/targets", TARGETS_OFFSET),
+        ("/api/targets", TARGETS_YEAR),
         ("/api/nodes/{id}/neighbors", NEIGHBORS_DEPTH),
         ("/api/nodes/{id}/neighbors", NEIGHBORS_LIMIT),
         ("/api/nodes/{id}/co-dependent", CO_DEPENDENT_LIMIT),

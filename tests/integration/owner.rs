@@ -84,6 +84,28 @@ fn every_command_answers_through_a_running_server_as_it_does_alone() {
         vec!["diff", "市科技局", "2021", "2022", "--json"],
         vec!["diff", "市科技局", "2020", "2022"],
         vec!["diff", "没有这个单位", "2021", "2022", "--json"],
+        // Numeric targets, a subject's series through its short form, paging and mistakes.
+        vec!["targets"],
+        vec!["targets", "--json"],
+        vec!["targets", "--subject", "高企"],
+        vec!["targets", "--subject", "高企", "--json"],
+        vec![
+            "targets", "--year", "2021", "--sort", "value", "--limit", "3", "--offset", "1",
+            "--json",
+        ],
+        vec![
+            "targets",
+            "--unit",
+            "市科技局",
+            "--sort",
+            "subject",
+            "--json",
+        ],
+        vec!["targets", "--subject", "没有这个东西"],
+        vec!["targets", "--limit", "0"],
+        // A document's lineage: the goals that issue, revise or implement it, by year.
+        vec!["show", "科技引领城建设攻势作战方案3.0版"],
+        vec!["show", "科技引领城建设攻势作战方案3.0版", "--json"],
         // A file that fails fails the same way (exit 1, the file named).
         vec!["ingest", empty, "--json"],
         vec!["ingest", empty],
