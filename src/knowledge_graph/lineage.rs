@@ -14,7 +14,9 @@ use crate::error::Result;
 use crate::model::{normalize_name, Edge, EdgeLabel, Goal, Node, NodeKind};
 use crate::store::{DocumentBatch, DocumentChange};
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 
 use super::{DocumentUse, KnowledgeGraph};
 
@@ -38,6 +40,14 @@ pub(crate) fn version_of(name: &str) -> Option<(String, f64)> {
     let version = digits.trim_matches('.').parse::<f64>().ok()?;
     let base = head[..head.len() - digits.len()].to_string();
     (base.chars().count() >= 2).then_some((base, version))
+}
+
+/// The goals naming each document node, read once per write.
+#[derive(Default)]
+struct Seen {
+    links: RefCell<HashMap<String, Rc<Vec<Link>>>>,
+    /// A versioned title's base → the document nodes named with it as prefix.
+    versions: RefCell<HashMap<String, Rc<Vec<Node>>>>,
 }
 
 /// One goal's link to a document: (goal's document, goal's year, label, the edge).
@@ -71,10 +81,45 @@ impl KnowledgeGraph {
         Ok(out)
     }
 
+    /// [`Self::links_to`], each node read once per `seen`.
+    fn links_seen(&self, seen: &Seen, id: &str) -> Result<Rc<Vec<Link>>> {
+        if let Some(l) = seen.links.borrow().get(id) {
+            return Ok(l.clone());
+        }
+        let l = Rc::new(self.links_to(id)?);
+        seen.links.borrow_mut().insert(id.to_string(), l.clone());
+        Ok(l)
+    }
+
+    /// The document nodes whose names start with `base`, read once per `seen`.
+    fn versions_seen(&self, seen: &Seen, base: &str) -> Result<Rc<Vec<Node>>> {
+        if let Some(v) = seen.versions.borrow().get(base) {
+            return Ok(v.clone());
+        }
+        let mut nodes = Vec::new();
+        for r in self.store.names_with_prefix(base).take(200) {
+            let (_, id) = r?;
+            if !id.starts_with("document:") || nodes.iter().any(|n: &Node| n.id == id) {
+                continue;
+            }
+            if let Some(n) = self.store.node(&id)? {
+                if n.kind == NodeKind::Document {
+                    nodes.push(n);
+                }
+            }
+        }
+        let v = Rc::new(nodes);
+        seen.versions
+            .borrow_mut()
+            .insert(base.to_string(), v.clone());
+        Ok(v)
+    }
+
     /// The `revises` edges document `doc` (of `year`) holds, given its document nodes and
     /// its goals' links to them, and the nodes of older versions they point at.
     fn lineage_of(
         &self,
+        seen: &Seen,
         doc: &str,
         year: u16,
         own: &[(Node, Vec<Edge>)],
@@ -88,15 +133,8 @@ impl KnowledgeGraph {
             // the next 版
             if let Some((base, version)) = version_of(&node.name) {
                 let mut best: Option<(f64, Node)> = None;
-                for r in self.store.names_with_prefix(&base).take(200) {
-                    let (_, id) = r?;
-                    if id == node.id {
-                        continue;
-                    }
-                    let Some(other) = self.store.node(&id)? else {
-                        continue;
-                    };
-                    if other.kind != NodeKind::Document {
+                for other in self.versions_seen(seen, &base)?.iter() {
+                    if other.id == node.id {
                         continue;
                     }
                     let Some((b, v)) = version_of(&other.name) else {
@@ -105,8 +143,8 @@ impl KnowledgeGraph {
                     if b != base || v >= version || best.as_ref().is_some_and(|(bv, _)| *bv >= v) {
                         continue;
                     }
-                    if self.links_to(&id)?.iter().any(elsewhere) {
-                        best = Some((v, other));
+                    if self.links_seen(seen, &other.id)?.iter().any(elsewhere) {
+                        best = Some((v, other.clone()));
                     }
                 }
                 if let Some((_, older)) = best {
@@ -126,8 +164,8 @@ impl KnowledgeGraph {
                 continue;
             };
             let earlier = self
-                .links_to(&node.id)?
-                .into_iter()
+                .links_seen(seen, &node.id)?
+                .iter()
                 .filter(|l| elsewhere(l) && l.edge.label == EdgeLabel::Issues)
                 .filter_map(|l| l.year)
                 .filter(|y| *y < year)
@@ -177,7 +215,8 @@ impl KnowledgeGraph {
             .filter(|n| n.kind == NodeKind::Document)
             .map(|n| (n.clone(), links.remove(n.id.as_str()).unwrap_or_default()))
             .collect();
-        let (edges, extra) = self.lineage_of(&batch.record.id, batch.record.year, &own)?;
+        let seen = Seen::default();
+        let (edges, extra) = self.lineage_of(&seen, &batch.record.id, batch.record.year, &own)?;
         let have: BTreeSet<String> = batch.nodes.iter().map(|n| n.id.clone()).collect();
         for n in extra {
             if !have.contains(&n.id) && !batch.nodes.iter().any(|m| m.id == n.id) {
@@ -188,37 +227,52 @@ impl KnowledgeGraph {
         Ok(())
     }
 
-    /// The `revises` edges stored document `doc` should hold now, and those it holds.
-    fn lineage_drift(&self, doc: &str) -> Result<bool> {
-        let Some(record) = self.store.document(doc)? else {
-            return Ok(false);
-        };
+    /// Whether the `revises` edges from the document nodes `ids` that stored document
+    /// `doc` (of `year`) names should be other than the store's.
+    fn lineage_drift(
+        &self,
+        seen: &Seen,
+        doc: &str,
+        year: u16,
+        ids: &BTreeSet<String>,
+    ) -> Result<bool> {
         let mut own = Vec::new();
-        for id in &record.nodes {
-            if !id.starts_with("document:") {
-                continue;
-            }
+        for id in ids {
             let Some(node) = self.store.node(id)? else {
                 continue;
             };
             let links: Vec<Edge> = self
-                .links_to(id)?
-                .into_iter()
+                .links_seen(seen, id)?
+                .iter()
                 .filter(|l| l.document.as_deref() == Some(doc))
-                .map(|l| l.edge)
+                .map(|l| l.edge.clone())
                 .collect();
             own.push((node, links));
         }
-        let (want, _) = self.lineage_of(doc, record.year, &own)?;
-        let want: BTreeSet<String> = want
-            .iter()
-            .map(|e| serde_json::to_string(e).unwrap_or_default())
-            .collect();
+        // Compared by ends and reason: an edge several documents hold carries the
+        // evidence of the last one written.
+        let key = |e: &Edge| {
+            (
+                e.source.clone(),
+                e.target.clone(),
+                e.props
+                    .get("reason")
+                    .cloned()
+                    .unwrap_or(Value::Null)
+                    .to_string(),
+            )
+        };
+        let (want, _) = self.lineage_of(seen, doc, year, &own)?;
+        let want: BTreeSet<_> = want.iter().map(key).collect();
+        // the edges this document holds (not those other documents hold)
+        let Some(record) = self.store.document(doc)? else {
+            return Ok(false);
+        };
         let mut have = BTreeSet::new();
         for (s, label, t) in &record.edges {
-            if *label == EdgeLabel::Revises {
+            if *label == EdgeLabel::Revises && ids.contains(s) {
                 if let Some(e) = self.store.edge(s, *label, t)? {
-                    have.insert(serde_json::to_string(&e).unwrap_or_default());
+                    have.insert(key(&e));
                 }
             }
         }
@@ -244,32 +298,35 @@ impl KnowledgeGraph {
             }
         }
         // the same title's other versions
+        let seen = Seen::default();
         let mut family = titles.clone();
         for id in &titles {
             let Some(node) = self.store.node(id)? else {
                 continue;
             };
             if let Some((base, _)) = version_of(&node.name) {
-                for r in self.store.names_with_prefix(&base).take(200) {
-                    let (_, other) = r?;
-                    if other.starts_with("document:") {
-                        family.insert(other);
-                    }
+                for other in self.versions_seen(&seen, &base)?.iter() {
+                    family.insert(other.id.clone());
                 }
             }
         }
-        let mut docs = BTreeSet::new();
+        // the other documents naming them: their year and which of them they name
+        let mut docs: BTreeMap<String, (u16, BTreeSet<String>)> = BTreeMap::new();
         for id in &family {
-            for l in self.links_to(id)? {
-                if let Some(d) = l.document {
-                    if d != me {
-                        docs.insert(d);
-                    }
+            for l in self.links_seen(&seen, id)?.iter() {
+                let (Some(d), Some(y)) = (l.document.clone(), l.year) else {
+                    continue;
+                };
+                if d != me {
+                    docs.entry(d)
+                        .or_insert((y, BTreeSet::new()))
+                        .1
+                        .insert(id.clone());
                 }
             }
         }
-        for d in docs {
-            if self.lineage_drift(&d)? {
+        for (d, (year, ids)) in docs {
+            if self.lineage_drift(&seen, &d, year, &ids)? {
                 self.read_again(&d)?;
             }
         }
