@@ -67,7 +67,8 @@ before(async () => {
 
 after(async () => {
   if (browser) await browser.close();
-  if (server) server.kill("SIGTERM");
+  // Wait for the server to stop: it may still be saving its graph view into the folder.
+  if (server && server.exitCode === null) await new Promise(ok => { server.once("exit", ok); server.kill("SIGTERM"); });
   for (const d of [data, profile]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
@@ -419,6 +420,42 @@ test("duties page: an office named in a 责任单位 tag lists its goals by year
   assert.match(text, /完善财政科技投入机制[\s\S]*牵头/);
   assert.match(await p.locator("h2").first().innerText(), /2023 年/);
   await shot(p, "duties-caizhengju-1280");
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});
+
+test("year-to-year: the unit's next-year document gives a 年度对比 with continued, added and dropped goals and changed targets; a subject's series", async () => {
+  const file = join(root, "tests/fixtures/second_year/qingdao-kejiju-2022-business-goals.txt");
+  const up = await fetch(`${base}/api/documents?filename=qingdao-kejiju-2022-business-goals.txt`, { method: "POST", body: readFileSync(file) });
+  assert.equal(up.status, 200, await up.text());
+  const gold = JSON.parse(readFileSync(join(root, "tests/fixtures/second_year/gold.json"), "utf8"));
+  const api = await (await fetch(`${base}/api/diff?unit=${encodeURIComponent("市科技局")}&from=2021&to=2022`)).json();
+  // From the unit's page to the comparison.
+  const units = await (await fetch(`${base}/api/search?q=${encodeURIComponent("市科技局")}&kind=unit`)).json();
+  const p = await page("#/node/" + encodeURIComponent(units.hits[0].id));
+  await p.locator("a", { hasText: "2021 → 2022 年" }).click();
+  await p.waitForFunction(() => location.hash.startsWith("#/diff") && document.querySelector("h1"));
+  assert.match(await p.locator("h1").innerText(), /市科技局 年度对比：2021 → 2022 年/);
+  const tables = p.locator("table");
+  assert.equal(await tables.nth(0).locator("tbody tr").count(), api.continued.length);
+  const added = gold.added.map(g => g.title || g), dropped = gold.dropped.map(g => g.title || g);
+  const text = await p.locator("main").innerText();
+  for (const t of [...added, ...dropped]) assert.ok(text.includes(t), `${t} is on the page`);
+  // Every target change the API gives is a row with its change in Chinese.
+  const rows = await tables.nth(1).locator("tbody tr").allInnerTexts();
+  assert.equal(rows.length, api.targets.length);
+  const zh = { raised: "提高", lowered: "降低", unchanged: "不变", removed: "取消", new: "新增" };
+  api.targets.forEach((t, i) => assert.ok(rows[i].includes(zh[t.change]), `${rows[i]} says ${zh[t.change]}`));
+  assert.ok(!/title words|shared platforms/.test(text), "the reasons are in Chinese");
+  await shot(p, "diff-kejiju-2021-2022-1280");
+  // A raised target's subject: its series across the two years.
+  const raised = api.targets.find(t => t.change === "raised");
+  await p.locator("table").nth(1).locator("tbody tr", { hasText: raised.subject }).locator("a", { hasText: "历年" }).click();
+  await p.waitForFunction(() => location.hash.startsWith("#/targets") && document.querySelector("h1"));
+  const series = p.locator("h2", { hasText: "历年序列" }).locator("xpath=following-sibling::table[1]").locator("tbody tr");
+  const years = (await series.allInnerTexts()).map(r => r.trim().slice(0, 4));
+  assert.ok(years.includes("2021") && years.includes("2022"), years.join(","));
+  await shot(p, "targets-series-1280");
   assert.deepEqual(p.errors, []);
   await p.close();
 });
