@@ -236,7 +236,8 @@ impl KnowledgeGraph {
             if let Some((batch, change)) = written {
                 self.apply_to_index(&mut index, &change, &batch, &[])?;
                 // its links were left out of the rewrite: computed again
-                last = Some(self.relink(&batch.record.unit, batch.record.year)?);
+                last =
+                    Some(self.relink(&batch.record.id, &batch.record.unit, batch.record.year)?);
             }
         }
         // The store durable first: the index is never committed ahead of it.

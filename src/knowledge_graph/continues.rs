@@ -6,7 +6,7 @@
 //! [`MIN_SCORE`], so a goal with nothing in common with last year's continues nothing.
 
 use crate::error::Result;
-use crate::model::{is_han, normalize_name, Edge, EdgeLabel, Goal, NodeKind};
+use crate::model::{is_han, normalize_name, Edge, EdgeLabel, NodeKind};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -164,27 +164,36 @@ impl KnowledgeGraph {
         let Some(record) = self.store.document(doc)? else {
             return Ok(Vec::new());
         };
+        // only the fields compared are decoded (names and kinds, not goal texts)
+        #[derive(serde::Deserialize)]
+        struct Head {
+            name: String,
+            kind: NodeKind,
+        }
         let mut out = Vec::with_capacity(record.goals.len());
         for id in &record.goals {
-            let Some(goal) = self.store.node(id)?.as_ref().and_then(Goal::from_node) else {
+            let Some(goal) = self.store.node_part::<Head>(id)? else {
                 continue;
             };
+            if goal.kind != NodeKind::Goal {
+                continue;
+            }
             let mut platforms = BTreeMap::new();
             let mut subjects = BTreeMap::new();
             for e in self.store.edges_out(id, None)? {
                 match e.label {
                     EdgeLabel::DependsOn | EdgeLabel::Issues | EdgeLabel::Mentions => {
-                        if let Some(n) = self.store.node(&e.target)? {
+                        if let Some(n) = self.store.node_part::<Head>(&e.target)? {
                             if n.kind.is_entity() {
-                                platforms.insert(n.id, n.name);
+                                platforms.insert(e.target, n.name);
                             }
                         }
                     }
                     EdgeLabel::SetsTarget => {
                         for m in self.store.edges_out(&e.target, Some(EdgeLabel::Measures))? {
-                            if let Some(n) = self.store.node(&m.target)? {
+                            if let Some(n) = self.store.node_part::<Head>(&m.target)? {
                                 if n.kind != NodeKind::Target {
-                                    subjects.insert(n.id, n.name);
+                                    subjects.insert(m.target, n.name);
                                 }
                             }
                         }
@@ -193,9 +202,9 @@ impl KnowledgeGraph {
                 }
             }
             out.push(GoalProfile {
-                id: goal.id,
-                pairs: title_pairs(&goal.title),
-                title: goal.title,
+                id: id.clone(),
+                pairs: title_pairs(&goal.name),
+                title: goal.name,
                 platforms,
                 subjects,
             });
@@ -203,14 +212,19 @@ impl KnowledgeGraph {
         Ok(out)
     }
 
-    /// The `continues` edges of document `doc` towards the documents in `previous`.
-    fn links_of(&self, doc: &str, previous: &[String]) -> Result<Vec<Edge>> {
-        let new = self.goal_profiles(doc)?;
-        let mut old = Vec::new();
-        for p in previous {
-            old.extend(self.goal_profiles(p)?);
+    /// The goals of the documents `ids`, profiled.
+    fn profiles_of(&self, ids: &[String]) -> Result<Vec<GoalProfile>> {
+        let mut out = Vec::new();
+        for d in ids {
+            out.extend(self.goal_profiles(d)?);
         }
-        Ok(pair_goals(&new, &old)
+        Ok(out)
+    }
+
+    /// Write the `continues` edges of document `doc` (its goals `new`) towards the goals
+    /// `old`, and bring the view along.
+    fn write_links(&self, doc: &str, new: &[GoalProfile], old: &[GoalProfile]) -> Result<()> {
+        let edges: Vec<Edge> = pair_goals(new, old)
             .into_iter()
             .map(|(i, j, m)| {
                 let mut e = Edge::new(&new[i].id, EdgeLabel::Continues, &old[j].id);
@@ -218,35 +232,47 @@ impl KnowledgeGraph {
                 e.props.insert("reason".into(), json!(m.reason()));
                 e
             })
-            .collect())
+            .collect();
+        let mut graph = self.write_graph();
+        if let Some(change) = self.store.set_links(doc, EdgeLabel::Continues, &edges)? {
+            if let Some(view) = graph.as_mut() {
+                if !view.apply(&change) {
+                    *graph = None;
+                }
+            }
+        }
+        Ok(())
     }
 
-    /// After a write of document `doc` (of `unit`, `year`): compute again the links of the
-    /// unit's documents of that year and of the next year that has documents, write those
-    /// that changed and bring the view along. Returns the store generation after.
-    pub(super) fn relink(&self, unit: &str, year: u16) -> Result<u64> {
-        let docs = self.store.unit_documents(unit)?;
+    /// After a write of document `doc` (of `unit`, `year`): compute again its links to
+    /// the unit's previous year, and those of the unit's next year's documents (whose
+    /// previous year it is part of); write those that changed. Returns the store
+    /// generation after.
+    pub(super) fn relink(&self, doc: &str, unit: &str, year: u16) -> Result<u64> {
         let mut by_year: BTreeMap<u16, Vec<String>> = BTreeMap::new();
-        for (y, id) in docs {
+        for (y, id) in self.store.unit_documents(unit)? {
             by_year.entry(y).or_default().push(id);
         }
-        let next = by_year.range(year + 1..).next().map(|(y, _)| *y);
-        for y in [Some(year), next].into_iter().flatten() {
-            let previous: Vec<String> = by_year
-                .range(..y)
-                .next_back()
-                .map(|(_, d)| d.clone())
-                .unwrap_or_default();
-            for doc in by_year.get(&y).cloned().unwrap_or_default() {
-                let edges = self.links_of(&doc, &previous)?;
-                let mut graph = self.write_graph();
-                if let Some(change) = self.store.set_links(&doc, EdgeLabel::Continues, &edges)? {
-                    if let Some(view) = graph.as_mut() {
-                        if !view.apply(&change) {
-                            *graph = None;
-                        }
-                    }
-                }
+        let previous = by_year
+            .range(..year)
+            .next_back()
+            .map(|(_, d)| d.clone())
+            .unwrap_or_default();
+        let this_year = by_year.get(&year).cloned().unwrap_or_default();
+        if this_year.iter().any(|d| d == doc) {
+            let old = self.profiles_of(&previous)?;
+            let new = self.goal_profiles(doc)?;
+            self.write_links(doc, &new, &old)?;
+        }
+        let next = year
+            .checked_add(1)
+            .and_then(|from| by_year.range(from..).next())
+            .map(|(_, d)| d.clone());
+        if let Some(next) = next {
+            let old = self.profiles_of(&this_year)?;
+            for d in &next {
+                let new = self.goal_profiles(d)?;
+                self.write_links(d, &new, &old)?;
             }
         }
         self.store.generation()

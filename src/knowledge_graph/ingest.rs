@@ -226,7 +226,8 @@ impl KnowledgeGraph {
         };
         if change.status != WriteStatus::Unchanged {
             // goals followed across years: this year's links and the next year's
-            change.generation = self.relink(&batch.record.unit, batch.record.year)?;
+            change.generation =
+                self.relink(&batch.record.id, &batch.record.unit, batch.record.year)?;
         }
         Ok(change)
     }
