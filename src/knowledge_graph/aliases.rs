@@ -226,10 +226,8 @@ impl KnowledgeGraph {
             let written = {
                 let mut graph = self.write_graph();
                 let written = self.store.rewrite_document(doc, drop, stale)?;
-                if let (Some(view), Some((_, change))) = (graph.as_mut(), &written) {
-                    if !view.apply(change) {
-                        *graph = None;
-                    }
+                if let Some((_, change)) = &written {
+                    super::facade::follow_write(&mut graph, change);
                 }
                 written
             };

@@ -235,11 +235,7 @@ impl KnowledgeGraph {
             .collect();
         let mut graph = self.write_graph();
         if let Some(change) = self.store.set_links(doc, EdgeLabel::Continues, &edges)? {
-            if let Some(view) = graph.as_mut() {
-                if !view.apply(&change) {
-                    *graph = None;
-                }
-            }
+            super::facade::follow_write(&mut graph, &change);
         }
         Ok(())
     }

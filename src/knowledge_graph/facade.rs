@@ -285,3 +285,13 @@ impl KnowledgeGraph {
         self.graph.write().unwrap_or_else(|p| p.into_inner())
     }
 }
+
+/// Brings the view (held under [`KnowledgeGraph::write_graph`] across the store write) along
+/// with one write; a view that missed a write is dropped, to be built again on the next query.
+pub(super) fn follow_write(graph: &mut Option<GraphView>, change: &crate::store::DocumentChange) {
+    if let Some(view) = graph.as_mut() {
+        if !view.apply(change) {
+            *graph = None;
+        }
+    }
+}

@@ -216,12 +216,7 @@ impl KnowledgeGraph {
         let mut change = {
             let mut graph = self.write_graph();
             let change = self.store.write_after(batch, prior)?;
-            if let Some(view) = graph.as_mut() {
-                if !view.apply(&change) {
-                    // Missed a write: rebuild on the next query.
-                    *graph = None;
-                }
-            }
+            super::facade::follow_write(&mut graph, &change);
             change
         };
         if change.status != WriteStatus::Unchanged {

@@ -248,12 +248,10 @@ impl GraphStore {
                     change.removed_nodes.push(id.clone());
                 }
             }
-            for (s, l, d) in old_edges.difference(&new_edges) {
-                if release(refs, &keys::edge_ref(s, *l, d))? {
-                    out.remove(keys::edge(s, *l, d))?;
-                    inn.remove(keys::edge(d, *l, s))?;
-                    *counts.entry(keys::edge_count(l.as_str())).or_default() -= 1;
-                    change.removed_edges.push((s.clone(), *l, d.clone()));
+            for edge in old_edges.difference(&new_edges) {
+                if release_edge(refs, out, inn, edge)? {
+                    *counts.entry(keys::edge_count(edge.1.as_str())).or_default() -= 1;
+                    change.removed_edges.push(edge.clone());
                 }
             }
             for (name, id) in old_names.difference(&name_set) {
@@ -288,19 +286,10 @@ impl GraphStore {
                     nodes.insert(n.id.as_bytes(), bytes.as_slice())?;
                 }
             }
-            for ((s, l, d), props) in &encoded_edges {
-                if !old_edges.contains(&(s.clone(), *l, d.clone())) {
-                    hold(refs, &keys::edge_ref(s, *l, d))?;
-                }
-                let key = keys::edge(s, *l, d);
-                let stored = out.get(&key)?;
-                if stored.as_deref() != Some(props.as_slice()) {
-                    out.insert(key, props.as_slice())?;
-                }
-                if stored.is_none() {
-                    *counts.entry(keys::edge_count(l.as_str())).or_default() += 1;
-                    inn.insert(keys::edge(d, *l, s), &[] as &[u8])?;
-                    change.added_edges.push((s.clone(), *l, d.clone()));
+            for (edge, props) in &encoded_edges {
+                if put_edge(refs, out, inn, edge, props, !old_edges.contains(*edge))? {
+                    *counts.entry(keys::edge_count(edge.1.as_str())).or_default() += 1;
+                    change.added_edges.push((*edge).clone());
                 }
             }
             for (name, id) in &name_set {
@@ -388,7 +377,48 @@ pub(super) fn release(
     }
 }
 
-fn add_count(
+/// Drops one document's hold on an edge and, when no document holds it any more, the edge
+/// itself (both directions). True when it was removed.
+pub(super) fn release_edge(
+    refs: &TransactionalTree,
+    out: &TransactionalTree,
+    inn: &TransactionalTree,
+    (s, l, d): &EdgeKey,
+) -> Result<bool, ConflictableTransactionError<Error>> {
+    if !release(refs, &keys::edge_ref(s, *l, d))? {
+        return Ok(false);
+    }
+    out.remove(keys::edge(s, *l, d))?;
+    inn.remove(keys::edge(d, *l, s))?;
+    Ok(true)
+}
+
+/// Stores one edge of a document: a hold on it when the document did not hold it before
+/// (`take_hold`), its props when they changed, its reverse key when it is new to the store.
+/// True when it is new.
+pub(super) fn put_edge(
+    refs: &TransactionalTree,
+    out: &TransactionalTree,
+    inn: &TransactionalTree,
+    (s, l, d): &EdgeKey,
+    props: &[u8],
+    take_hold: bool,
+) -> Result<bool, ConflictableTransactionError<Error>> {
+    if take_hold {
+        hold(refs, &keys::edge_ref(s, *l, d))?;
+    }
+    let key = keys::edge(s, *l, d);
+    let stored = out.get(&key)?;
+    if stored.as_deref() != Some(props) {
+        out.insert(key, props)?;
+    }
+    if stored.is_none() {
+        inn.insert(keys::edge(d, *l, s), &[] as &[u8])?;
+    }
+    Ok(stored.is_none())
+}
+
+pub(super) fn add_count(
     meta: &TransactionalTree,
     key: &[u8],
     delta: i64,

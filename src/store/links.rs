@@ -3,7 +3,7 @@
 //! they go with it when it is replaced or removed and flow through export and import; the
 //! facade computes them again after every write of the unit's documents.
 
-use super::change::{bump_generation, hold, release, WriteStatus};
+use super::change::{add_count, bump_generation, put_edge, release_edge, WriteStatus};
 use super::{decode, keys, DocumentChange, EdgeKey, GraphStore, T_DOCS};
 use crate::error::{Error, Result};
 use crate::model::{normalize_name, Edge, EdgeLabel, Props};
@@ -118,36 +118,20 @@ impl GraphStore {
             let mut change = DocumentChange::unchanged(0, None);
             change.status = WriteStatus::Replaced;
             let mut delta: i64 = 0;
-            for (s, l, d) in &old {
-                if new.contains_key(&(s.clone(), *l, d.clone())) {
-                    continue;
-                }
-                if release(refs, &keys::edge_ref(s, *l, d))? {
-                    out.remove(keys::edge(s, *l, d))?;
-                    inn.remove(keys::edge(d, *l, s))?;
+            for edge in old.iter().filter(|k| !new.contains_key(*k)) {
+                if release_edge(refs, out, inn, edge)? {
                     delta -= 1;
-                    change.removed_edges.push((s.clone(), *l, d.clone()));
+                    change.removed_edges.push(edge.clone());
                 }
             }
-            for ((s, l, d), props) in &encoded {
-                if !old.contains(&(s.clone(), *l, d.clone())) {
-                    hold(refs, &keys::edge_ref(s, *l, d))?;
-                }
-                let key = keys::edge(s, *l, d);
-                let stored = out.get(&key)?;
-                if stored.as_deref() != Some(props.as_slice()) {
-                    out.insert(key, props.as_slice())?;
-                }
-                if stored.is_none() {
-                    inn.insert(keys::edge(d, *l, s), &[] as &[u8])?;
+            for (edge, props) in &encoded {
+                if put_edge(refs, out, inn, edge, props, !old.contains(edge))? {
                     delta += 1;
-                    change.added_edges.push((s.clone(), *l, d.clone()));
+                    change.added_edges.push(edge.clone());
                 }
             }
             if delta != 0 {
-                let key = keys::edge_count(label.as_str());
-                let n = meta.get(&key)?.map(|v| keys::read_u64(&v)).unwrap_or(0) as i64;
-                meta.insert(key, &keys::u64_bytes((n + delta).max(0) as u64))?;
+                add_count(meta, &keys::edge_count(label.as_str()), delta)?;
             }
             docs.insert(record.id.as_bytes(), encoded_record.as_slice())?;
             change.generation = bump_generation(meta)?;
