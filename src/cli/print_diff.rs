@@ -65,6 +65,7 @@ pub(super) fn print_diff(d: &Diff) {
     for (what, m) in [
         ("platforms", &d.platforms),
         ("policy documents", &d.documents),
+        ("responsible offices", &d.responsible),
     ] {
         print_mentioned(what, m);
     }

@@ -1,7 +1,8 @@
 //! `diff UNIT FROM TO`: what changed in a unit's goals from one year's documents to
 //! another's: goals continued (paired as `continues` pairs them), added and dropped;
 //! targets of the same subject raised, lowered, unchanged, removed or new; platforms and
-//! policy documents newly relied on or no longer mentioned.
+//! policy documents newly relied on or no longer mentioned; offices newly or no longer
+//! responsible.
 
 use crate::error::{Error, Result};
 use crate::model::{normalize_name, EdgeLabel, Goal, GoalSummary, NodeKind};
@@ -34,6 +35,9 @@ pub struct Diff {
     pub platforms: Mentioned,
     /// Policy documents the goals issue, revise or implement.
     pub documents: Mentioned,
+    /// Offices named responsible (`responsible` edges: 责任单位, 牵头/配合, 由X负责) for
+    /// `to`'s goals and not `from`'s (`newly_relied_on`), and the other way round.
+    pub responsible: Mentioned,
 }
 
 /// A goal and the goal of the earlier year it continues.
@@ -234,6 +238,10 @@ impl KnowledgeGraph {
         };
         let platforms = compare(kinds(&old_platforms)?, kinds(&new_platforms)?);
         let documents = compare(kinds(&old_docs)?, kinds(&new_docs)?);
+        let responsible = compare(
+            kinds(&self.responsible_offices(&old)?)?,
+            kinds(&self.responsible_offices(&new)?)?,
+        );
         Ok(Diff {
             unit: unit_name,
             from,
@@ -246,7 +254,24 @@ impl KnowledgeGraph {
             targets,
             platforms,
             documents,
+            responsible,
         })
+    }
+
+    /// The offices the goals name responsible, by id, with their names.
+    fn responsible_offices(
+        &self,
+        goals: &[super::continues::GoalProfile],
+    ) -> Result<BTreeMap<String, String>> {
+        let mut out = BTreeMap::new();
+        for g in goals {
+            for e in self.store.edges_out(&g.id, Some(EdgeLabel::Responsible))? {
+                if let Some(n) = self.store.node(&e.target)? {
+                    out.insert(n.id, n.name);
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// The targets of the goals, each keyed by its subject (node or named subject) and unit.

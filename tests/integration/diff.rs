@@ -161,3 +161,31 @@ async fn get_api_diff_answers_as_the_facade_and_names_bad_parameters() {
         assert!(named == param || message.contains(param), "{query}: {body}");
     }
 }
+
+#[test]
+fn diff_lists_the_offices_newly_and_no_longer_responsible() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    let y1 = write(
+        "y1.txt",
+        "市海洋局2023年工作要点\n一、建设海洋平台\n1.建设海洋技术创新中心。推动中心与企业共建联合实验室。（牵头单位：市海洋局；配合单位：市财政局）\n",
+    );
+    let y2 = write(
+        "y2.txt",
+        "市海洋局2024年工作要点\n一、建设海洋平台\n1.建设海洋技术创新中心。推动中心与高校共建联合实验室。（牵头单位：市海洋局；配合单位：市教育局）\n",
+    );
+    let kg = KnowledgeGraph::temporary().unwrap();
+    let report = kg.ingest_paths(&[y1, y2], &mut |_| {}).unwrap();
+    assert_eq!(report.failed, 0, "{report:?}");
+    let d = kg.diff("市海洋局", 2023, 2024).unwrap();
+    let names = |v: &[plangraph::knowledge_graph::MentionedNode]| -> Vec<String> {
+        v.iter().map(|n| n.name.clone()).collect()
+    };
+    assert_eq!(names(&d.responsible.newly_relied_on), vec!["市教育局"]);
+    assert_eq!(names(&d.responsible.no_longer_mentioned), vec!["市财政局"]);
+    assert_eq!(d.continued.len(), 1, "{:?}", d.continued);
+}
