@@ -28,7 +28,7 @@ fn with_progress(
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}")
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {per_sec} {wide_msg}")
             .expect("static template"),
     );
     let report = ingest(&mut |p| match p {
@@ -36,6 +36,9 @@ fn with_progress(
         Progress::File(o) => {
             bar.set_message(o.file.clone());
             bar.inc(1);
+        }
+        Progress::Linking(n) => {
+            bar.set_message(format!("linking {n} documents to the years around them"))
         }
     })?;
     bar.finish_and_clear();

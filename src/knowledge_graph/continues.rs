@@ -8,7 +8,8 @@
 use crate::error::Result;
 use crate::model::{is_han, normalize_name, Edge, EdgeLabel, NodeKind};
 use serde_json::json;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 
 use super::KnowledgeGraph;
 
@@ -212,15 +213,6 @@ impl KnowledgeGraph {
         Ok(out)
     }
 
-    /// The goals of the documents `ids`, profiled.
-    fn profiles_of(&self, ids: &[String]) -> Result<Vec<GoalProfile>> {
-        let mut out = Vec::new();
-        for d in ids {
-            out.extend(self.goal_profiles(d)?);
-        }
-        Ok(out)
-    }
-
     /// Write the `continues` edges of document `doc` (its goals `new`) towards the goals
     /// `old`, and bring the view along.
     fn write_links(&self, doc: &str, new: &[GoalProfile], old: &[GoalProfile]) -> Result<()> {
@@ -240,38 +232,77 @@ impl KnowledgeGraph {
         Ok(())
     }
 
-    /// After a write of document `doc` (of `unit`, `year`): compute again its links to
-    /// the unit's previous year, and those of the unit's next year's documents (whose
-    /// previous year it is part of); write those that changed. Returns the store
-    /// generation after.
+    /// After a write of document `doc` (of `unit`, `year`): [`Self::relink_all`] for it.
+    /// Returns the store generation after.
     pub(super) fn relink(&self, doc: &str, unit: &str, year: u16) -> Result<u64> {
-        let mut by_year: BTreeMap<u16, Vec<String>> = BTreeMap::new();
-        for (y, id) in self.store.unit_documents(unit)? {
-            by_year.entry(y).or_default().push(id);
+        let written = BTreeMap::from([(doc.to_string(), (unit.to_string(), year))]);
+        self.relink_all(&written)?;
+        self.store.generation()
+    }
+
+    /// After the writes of the documents `written` (id → (unit, year)): compute again each
+    /// one's links to its unit's previous year, and those of the unit's next year's
+    /// documents (whose previous year it is part of); write those that changed. Each
+    /// document is profiled once (links change no profile).
+    pub(super) fn relink_all(&self, written: &BTreeMap<String, (String, u16)>) -> Result<()> {
+        // per unit (as the store compares them): one of its names and the years written
+        type Written<'a> = (&'a str, BTreeSet<(u16, &'a str)>);
+        let mut units: BTreeMap<String, Written<'_>> = BTreeMap::new();
+        for (doc, (unit, year)) in written {
+            units
+                .entry(normalize_name(unit))
+                .or_insert((unit.as_str(), BTreeSet::new()))
+                .1
+                .insert((*year, doc.as_str()));
         }
-        let previous = by_year
-            .range(..year)
-            .next_back()
-            .map(|(_, d)| d.clone())
-            .unwrap_or_default();
-        let this_year = by_year.get(&year).cloned().unwrap_or_default();
-        if this_year.iter().any(|d| d == doc) {
-            let old = self.profiles_of(&previous)?;
-            let new = self.goal_profiles(doc)?;
-            self.write_links(doc, &new, &old)?;
-        }
-        let next = year
-            .checked_add(1)
-            .and_then(|from| by_year.range(from..).next())
-            .map(|(_, d)| d.clone());
-        if let Some(next) = next {
-            let old = self.profiles_of(&this_year)?;
-            for d in &next {
-                let new = self.goal_profiles(d)?;
-                self.write_links(d, &new, &old)?;
+        let mut profiles: HashMap<String, Rc<Vec<GoalProfile>>> = HashMap::new();
+        let mut profiled = |doc: &str| -> Result<Rc<Vec<GoalProfile>>> {
+            if let Some(p) = profiles.get(doc) {
+                return Ok(p.clone());
+            }
+            let p = Rc::new(self.goal_profiles(doc)?);
+            profiles.insert(doc.to_string(), p.clone());
+            Ok(p)
+        };
+        for (unit, docs) in units.into_values() {
+            let mut by_year: BTreeMap<u16, Vec<String>> = BTreeMap::new();
+            for (y, id) in self.store.unit_documents(unit)? {
+                by_year.entry(y).or_default().push(id);
+            }
+            // the documents whose links to the year before theirs may have moved
+            let mut targets: BTreeSet<(u16, &str)> = BTreeSet::new();
+            for &(year, doc) in &docs {
+                if by_year
+                    .get(&year)
+                    .is_some_and(|d| d.iter().any(|x| x == doc))
+                {
+                    targets.insert((year, doc));
+                }
+                let next = year
+                    .checked_add(1)
+                    .and_then(|from| by_year.range(from..).next());
+                if let Some((y, next)) = next {
+                    targets.extend(next.iter().map(|d| (*y, d.as_str())));
+                }
+            }
+            let mut years: HashMap<u16, Vec<GoalProfile>> = HashMap::new();
+            for (year, doc) in targets {
+                let Some((previous, in_previous)) = by_year.range(..year).next_back() else {
+                    // no earlier year: no links (an earlier one removed leaves none)
+                    self.write_links(doc, &profiled(doc)?, &[])?;
+                    continue;
+                };
+                if !years.contains_key(previous) {
+                    let mut all = Vec::new();
+                    for d in in_previous {
+                        all.extend(profiled(d)?.iter().cloned());
+                    }
+                    years.insert(*previous, all);
+                }
+                self.write_links(doc, &profiled(doc)?, &years[previous])?;
             }
         }
-        self.store.generation()
+        Ok(())
     }
 }
 

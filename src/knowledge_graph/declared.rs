@@ -5,21 +5,24 @@
 //! are read again from their stored goals).
 
 use crate::error::Result;
+use crate::index::TextIndex;
 use crate::model::Goal;
 use crate::pipeline;
-use crate::store::{DocumentBatch, DocumentChange};
+use crate::store::{DocumentBatch, DocumentChange, WriteStatus};
 use std::collections::BTreeSet;
 
 use super::KnowledgeGraph;
 
 impl KnowledgeGraph {
     /// Bring the other documents along with the names `batch` (just written, with its
-    /// `change`) declares or no longer declares.
+    /// `change`) declares: the joins are written at once; the documents whose joins a
+    /// name it no longer declares undoes are returned, to be read again
+    /// ([`Self::read_again`]) once the batch is written.
     pub(super) fn follow_declared(
         &self,
         batch: &DocumentBatch,
         change: &DocumentChange,
-    ) -> Result<()> {
+    ) -> Result<BTreeSet<String>> {
         // joins: entities elsewhere whose own name this batch now gives one of its nodes
         let mut apart = BTreeSet::new();
         for (name, id) in &batch.aliases {
@@ -73,17 +76,20 @@ impl KnowledgeGraph {
                 stale.extend(joined.into_iter().map(str::to_string));
             }
         }
-        for doc in stale {
-            self.read_again(&doc)?;
-        }
-        Ok(())
+        Ok(stale)
     }
 
     /// Extract a stored document again from its stored goals and write it (corrected), as
-    /// an ingest of its unchanged file would.
-    pub(super) fn read_again(&self, doc_id: &str) -> Result<()> {
+    /// an ingest of its unchanged file would, bringing `index` along (not committed: the
+    /// batch commits it). Its links to other years are left to the caller. Returns the
+    /// change and the document's unit and year; `None` when the document is gone.
+    pub(super) fn read_again(
+        &self,
+        doc_id: &str,
+        index: &mut TextIndex,
+    ) -> Result<Option<(DocumentChange, String, u16)>> {
         let Some(mut record) = self.store.document(doc_id)? else {
-            return Ok(());
+            return Ok(None);
         };
         let mut goals = Vec::with_capacity(record.goals.len());
         for id in &record.goals {
@@ -101,16 +107,13 @@ impl KnowledgeGraph {
             edges,
             aliases,
         };
-        let mut index = self.write_index();
         self.add_lineage(&mut batch)?;
         let batch = self.store.corrected(&batch)?.into_owned();
         let prior = self.store.prior(doc_id)?;
         let change = self.write_batch(prior, &batch)?;
-        self.apply_to_index(&mut index, &change, &batch, &tokens)?;
-        self.store.flush()?;
-        if index.generation() != Some(change.generation) {
-            index.commit(change.generation)?;
+        if change.status != WriteStatus::Unchanged {
+            self.apply_to_index(index, &change, &batch, &tokens)?;
         }
-        Ok(())
+        Ok(Some((change, batch.record.unit, batch.record.year)))
     }
 }

@@ -11,8 +11,9 @@
 //! edges stay right in either ingest order, on replacement and on removal.
 
 use crate::error::Result;
+use crate::index::TextIndex;
 use crate::model::{normalize_name, Edge, EdgeLabel, Goal, Node, NodeKind};
-use crate::store::{DocumentBatch, DocumentChange};
+use crate::store::{DocumentBatch, DocumentChange, RevisesWrite, WriteStatus};
 use serde_json::{json, Value};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -197,6 +198,19 @@ impl KnowledgeGraph {
     /// nodes they point at.
     pub(super) fn add_lineage(&self, batch: &mut DocumentBatch) -> Result<()> {
         batch.edges.retain(|e| e.label != EdgeLabel::Revises);
+        // the older versions a batch read back from the store carried for its old edges
+        let ends: BTreeSet<&str> = batch
+            .edges
+            .iter()
+            .flat_map(|e| [e.source.as_str(), e.target.as_str()])
+            .collect();
+        let carried: BTreeSet<String> = batch
+            .nodes
+            .iter()
+            .filter(|n| n.kind == NodeKind::Document && !ends.contains(n.id.as_str()))
+            .map(|n| n.id.clone())
+            .collect();
+        batch.nodes.retain(|n| !carried.contains(&n.id));
         let mut links: BTreeMap<&str, Vec<Edge>> = BTreeMap::new();
         let docs: BTreeSet<&str> = batch
             .nodes
@@ -279,28 +293,84 @@ impl KnowledgeGraph {
         Ok(want != have)
     }
 
-    /// After `batch` was written: read again the other documents whose lineage it changed
-    /// (those naming a document of the same title, or of the same title's other versions,
-    /// as this one names or named).
-    pub(super) fn follow_lineage(
-        &self,
-        batch: &DocumentBatch,
-        change: &DocumentChange,
-    ) -> Result<()> {
-        let me = batch.record.id.as_str();
-        let mut titles: BTreeSet<String> = BTreeSet::new();
-        for n in batch.nodes.iter().filter(|n| n.kind == NodeKind::Document) {
-            titles.insert(n.id.clone());
-        }
+    /// The document nodes `batch` (just written, with its `change`) names or its old
+    /// version named: the titles whose lineage the write may have moved.
+    pub(super) fn lineage_titles(batch: &DocumentBatch, change: &DocumentChange) -> Vec<String> {
+        let mut titles: Vec<String> = batch
+            .nodes
+            .iter()
+            .filter(|n| n.kind == NodeKind::Document)
+            .map(|n| n.id.clone())
+            .collect();
         for id in change.old.iter().flat_map(|o| &o.nodes) {
             if id.starts_with("document:") {
-                titles.insert(id.clone());
+                titles.push(id.clone());
             }
         }
-        // the same title's other versions
+        titles
+    }
+
+    /// Write the `revises` edges of stored document `doc` again, from the store as it is
+    /// now, bringing the view (and, when the whole document has to be written again,
+    /// `index`) along; the index is not committed. Returns the document's unit and year
+    /// when its links to other years are to be computed again (it was written whole).
+    pub(super) fn relineage(
+        &self,
+        doc: &str,
+        index: &mut TextIndex,
+    ) -> Result<Option<(String, u16)>> {
+        let Some(record) = self.store.document(doc)? else {
+            return Ok(None);
+        };
+        // its goals' links to the document nodes they name
+        let mut links: BTreeMap<&str, Vec<Edge>> = BTreeMap::new();
+        for (s, l, t) in &record.edges {
+            if LINKS.contains(l) && t.starts_with("document:") {
+                if let Some(e) = self.store.edge(s, *l, t)? {
+                    links.entry(t.as_str()).or_default().push(e);
+                }
+            }
+        }
+        let mut own = Vec::with_capacity(links.len());
+        for (id, edges) in links {
+            if let Some(n) = self.store.node(id)? {
+                if n.kind == NodeKind::Document {
+                    own.push((n, edges));
+                }
+            }
+        }
+        let (edges, _) = self.lineage_of(&Seen::default(), doc, record.year, &own)?;
+        {
+            let mut graph = self.write_graph();
+            match self.store.set_revises(doc, &edges)? {
+                RevisesWrite::Unchanged => return Ok(None),
+                RevisesWrite::Written(change) => {
+                    super::facade::follow_write(&mut graph, &change);
+                    return Ok(None);
+                }
+                RevisesWrite::Rewrite => {}
+            }
+        }
+        // an older version only this document held is let go: written whole
+        let prior = self.store.prior(doc)?;
+        let mut batch = self.store.stored_batch(&record, &[])?;
+        self.add_lineage(&mut batch)?;
+        let change = self.write_batch(prior, &batch)?;
+        if change.status == WriteStatus::Unchanged {
+            return Ok(None);
+        }
+        self.apply_to_index(index, &change, &batch, &[])?;
+        Ok(Some((record.unit, record.year)))
+    }
+
+    /// The stored documents whose `revises` edges are no longer what the store gives,
+    /// among those naming one of `titles` or one of the same titles' other versions: to
+    /// be read again after a batch of writes. Each title's links are read once.
+    pub(super) fn lineage_drifted(&self, titles: &BTreeSet<String>) -> Result<BTreeSet<String>> {
+        // the same titles' other versions
         let seen = Seen::default();
         let mut family = titles.clone();
-        for id in &titles {
+        for id in titles {
             let Some(node) = self.store.node(id)? else {
                 continue;
             };
@@ -310,27 +380,26 @@ impl KnowledgeGraph {
                 }
             }
         }
-        // the other documents naming them: their year and which of them they name
+        // the documents naming them: their year and which of them they name
         let mut docs: BTreeMap<String, (u16, BTreeSet<String>)> = BTreeMap::new();
         for id in &family {
             for l in self.links_seen(&seen, id)?.iter() {
                 let (Some(d), Some(y)) = (l.document.clone(), l.year) else {
                     continue;
                 };
-                if d != me {
-                    docs.entry(d)
-                        .or_insert((y, BTreeSet::new()))
-                        .1
-                        .insert(id.clone());
-                }
+                docs.entry(d)
+                    .or_insert((y, BTreeSet::new()))
+                    .1
+                    .insert(id.clone());
             }
         }
+        let mut drifted = BTreeSet::new();
         for (d, (year, ids)) in docs {
             if self.lineage_drift(&seen, &d, year, &ids)? {
-                self.read_again(&d)?;
+                drifted.insert(d);
             }
         }
-        Ok(())
+        Ok(drifted)
     }
 }
 

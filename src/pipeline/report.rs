@@ -74,6 +74,9 @@ pub enum Progress<'a> {
     Start(usize),
     /// One file done.
     File(&'a DocumentOutcome),
+    /// The files written; the links between this many documents and the others are
+    /// being computed.
+    Linking(usize),
 }
 
 impl IngestReport {

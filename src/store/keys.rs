@@ -91,6 +91,15 @@ fn tagged(tag: u8, rest: &[u8]) -> Vec<u8> {
 /// `meta` keys.
 pub const FORMAT_VERSION: &[u8] = b"format_version";
 pub const GENERATION: &[u8] = b"generation";
+/// `meta` keys `unlinked:` + document id: a document written whose links to other
+/// documents are not computed yet.
+pub const UNLINKED_PREFIX: &[u8] = b"unlinked:";
+
+pub fn unlinked(doc: &str) -> Vec<u8> {
+    let mut k = UNLINKED_PREFIX.to_vec();
+    k.extend_from_slice(doc.as_bytes());
+    k
+}
 
 pub fn node_count(kind: &str) -> Vec<u8> {
     format!("count:node:{kind}").into_bytes()

@@ -28,7 +28,7 @@ mod verify;
 
 pub use change::{DocumentChange, Prior, WriteOutcome, WriteStatus};
 pub use corrections::Correction;
-pub use links::is_link;
+pub use links::{is_link, RevisesWrite};
 pub use load::{BulkLoad, LoadCounts};
 
 use crate::error::{Error, Result};

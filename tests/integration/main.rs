@@ -2,6 +2,7 @@
 
 mod access;
 mod alias;
+mod batch;
 mod classes;
 mod common;
 mod continues;
