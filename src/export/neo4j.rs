@@ -59,7 +59,7 @@ fn kind_of(store: &GraphStore, id: &str) -> Result<NodeKind> {
         .node_part::<KindOnly>(id)?
         .map(|k| k.kind)
         .ok_or_else(|| Error::Corrupt {
-            tree: "edges_out:v1",
+            tree: "edges_out:v2",
             reason: format!("edge endpoint {id} is not a node"),
         })
 }

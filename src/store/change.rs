@@ -2,6 +2,7 @@
 //! (in the spirit of milli's `DocumentChange`), which the graph view and the text index
 //! apply without reading the store again.
 
+use super::edge_value::{self, GoalText};
 use super::{keys, DocumentBatch, DocumentRecord, EdgeKey, GraphStore, T_OUT};
 use crate::error::{Error, Result};
 use crate::model::{normalize_name, Node, NodeKind, Props};
@@ -211,9 +212,13 @@ impl GraphStore {
             .values()
             .map(|n| Ok((*n, serde_json::to_vec(n)?)))
             .collect::<Result<_>>()?;
+        // an evidence's goal is one of the edge's ends, so among the document's nodes
         let encoded_edges: Vec<(&EdgeKey, Vec<u8>)> = edge_map
             .iter()
-            .map(|(k, p)| Ok((k, serde_json::to_vec(p)?)))
+            .map(|(k, p)| {
+                let goal = |id: &str| Ok(node_map.get(id).and_then(|n| GoalText::of(n)));
+                Ok((k, edge_value::encode(p, &k.0, &k.2, goal)?))
+            })
             .collect::<Result<_>>()?;
         let encoded_record = serde_json::to_vec(&record)?;
 

@@ -6,7 +6,7 @@
 use super::change::{
     add_count, bump_generation, hold, put_edge, release, release_edge, WriteStatus,
 };
-use super::{decode, keys, DocumentChange, EdgeKey, GraphStore, T_DOCS};
+use super::{decode, edge_value, keys, DocumentChange, EdgeKey, GraphStore, T_DOCS};
 use crate::error::{Error, Result};
 use crate::model::{normalize_name, Edge, EdgeLabel, Props};
 use serde::Deserialize;
@@ -211,7 +211,10 @@ impl GraphStore {
         let encoded_record = serde_json::to_vec(&record)?;
         let encoded: Vec<(EdgeKey, Vec<u8>)> = new
             .iter()
-            .map(|(k, p)| Ok((k.clone(), serde_json::to_vec(p)?)))
+            .map(|(k, p)| {
+                let bytes = edge_value::encode(p, &k.0, &k.2, |id| self.goal_text(id))?;
+                Ok((k.clone(), bytes))
+            })
             .collect::<Result<_>>()?;
         let (newly, dropped): (Vec<&String>, Vec<&String>) = (
             carried.difference(&carried_now).collect(),
@@ -326,7 +329,10 @@ impl GraphStore {
         let encoded_record = serde_json::to_vec(&record)?;
         let encoded: Vec<(EdgeKey, Vec<u8>)> = new
             .iter()
-            .map(|(k, p)| Ok((k.clone(), serde_json::to_vec(p)?)))
+            .map(|(k, p)| {
+                let bytes = edge_value::encode(p, &k.0, &k.2, |id| self.goal_text(id))?;
+                Ok((k.clone(), bytes))
+            })
             .collect::<Result<_>>()?;
         let trees = [&self.meta, &self.out, &self.inn, &self.docs, &self.refs];
         let result = trees.as_slice().transaction(|t| {

@@ -2,7 +2,7 @@
 //! records are written as they stream in, then every reference count, counter and name
 //! entry is derived from the documents, so the loaded store is the one that was exported.
 
-use super::{decode, keys, DocumentRecord, GraphStore, T_DOCS};
+use super::{decode, edge_value, keys, DocumentRecord, GraphStore, T_DOCS};
 use crate::error::{Error, Result};
 use crate::model::{normalize_name, Edge, Node};
 use std::collections::BTreeMap;
@@ -80,7 +80,9 @@ impl BulkLoad<'_> {
             }
         }
         let key = keys::edge(&edge.source, edge.label, &edge.target);
-        let props = serde_json::to_vec(&edge.props)?;
+        let props = edge_value::encode(&edge.props, &edge.source, &edge.target, |id| {
+            self.store.goal_text(id)
+        })?;
         if self.store.out.insert(key, props)?.is_some() {
             return Err(bad(format!(
                 "edge {} {} {} appears twice",

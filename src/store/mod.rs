@@ -6,7 +6,7 @@
 //! |---|---|---|
 //! | `meta` | `format_version`, `generation`, `count:node:KIND`, `count:edge:LABEL` | big-endian u64 |
 //! | `nodes:v1` | node id | JSON [`Node`] |
-//! | `edges_out:v1` | source \0 label \0 target | JSON edge props |
+//! | `edges_out:v2` | source \0 label \0 target | edge props: JSON, an evidence its goal holds as offsets (see `edge_value.rs`) |
 //! | `edges_in:v1` | target \0 label \0 source | empty (props live in `edges_out`) |
 //! | `names:v1` | normalised name or alias \0 node id | empty |
 //! | `node_names:v1` | node id \0 normalised name or alias | empty |
@@ -21,6 +21,7 @@
 mod change;
 mod corrections;
 mod declared;
+mod edge_value;
 mod keys;
 mod links;
 mod load;
@@ -39,13 +40,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// The on-disk format this build reads and writes.
-pub const FORMAT_VERSION: u64 = 1;
+pub const FORMAT_VERSION: u64 = 2;
 
 /// An edge's identity: (source, label, target).
 pub type EdgeKey = (String, EdgeLabel, String);
 
 const T_NODES: &str = "nodes:v1";
-const T_OUT: &str = "edges_out:v1";
+const T_OUT: &str = "edges_out:v2";
 const T_IN: &str = "edges_in:v1";
 const T_NAMES: &str = "names:v1";
 const T_NODE_NAMES: &str = "node_names:v1";
@@ -227,7 +228,8 @@ impl GraphStore {
                         found: found as u32,
                         expected: FORMAT_VERSION as u32,
                         advice: if found < FORMAT_VERSION {
-                            "re-ingest your documents into a new --data folder"
+                            "back it up with the plangraph that wrote it (`plangraph backup`) and restore the \
+                             backup into a new --data folder, or re-ingest your documents there"
                         } else {
                             "upgrade plangraph to read it"
                         },
@@ -301,6 +303,11 @@ impl GraphStore {
             .transpose()
     }
 
+    /// The field texts of goal `id` as stored (`None` when it is no stored goal).
+    fn goal_text(&self, id: &str) -> Result<Option<edge_value::GoalText>> {
+        Ok(self.node(id)?.as_ref().and_then(edge_value::GoalText::of))
+    }
+
     /// Some fields of a node: `T` is any `Deserialize` shape of the node's JSON (fields it
     /// does not name are skipped, not copied).
     pub fn node_part<T: serde::de::DeserializeOwned>(&self, id: &str) -> Result<Option<T>> {
@@ -319,25 +326,28 @@ impl GraphStore {
 
     /// Every edge, in (source, label, target) order.
     pub fn edges(&self) -> impl Iterator<Item = Result<Edge>> + '_ {
-        self.out.iter().map(|r| {
+        let mut goals = edge_value::GoalCache::new(&self.nodes);
+        self.out.iter().map(move |r| {
             let (k, v) = r?;
-            edge_from(&k, &v)
+            edge_from(&k, &v, &mut goals)
         })
     }
 
     /// Edges leaving `id`, optionally only those with `label`.
     pub fn edges_out(&self, id: &str, label: Option<EdgeLabel>) -> Result<Vec<Edge>> {
+        let mut goals = edge_value::GoalCache::new(&self.nodes);
         self.out
             .scan_prefix(keys::edge_prefix(id, label))
             .map(|r| {
                 let (k, v) = r?;
-                edge_from(&k, &v)
+                edge_from(&k, &v, &mut goals)
             })
             .collect()
     }
 
     /// Edges arriving at `id`, optionally only those with `label`.
     pub fn edges_in(&self, id: &str, label: Option<EdgeLabel>) -> Result<Vec<Edge>> {
+        let mut goals = edge_value::GoalCache::new(&self.nodes);
         self.inn
             .scan_prefix(keys::edge_prefix(id, label))
             .map(|r| {
@@ -347,7 +357,7 @@ impl GraphStore {
                     reason: "bad edge key".into(),
                 })?;
                 let props = match self.out.get(keys::edge(&source, label, &target))? {
-                    Some(v) => decode(T_OUT, &v)?,
+                    Some(v) => goals.decode(&source, &target, &v)?,
                     None => Props::new(),
                 };
                 Ok(Edge {
@@ -369,7 +379,7 @@ impl GraphStore {
                     source: source.to_string(),
                     target: target.to_string(),
                     label,
-                    props: decode(T_OUT, &v)?,
+                    props: edge_value::GoalCache::new(&self.nodes).decode(source, target, &v)?,
                 })
             })
             .transpose()
@@ -514,16 +524,17 @@ fn decode<T: serde::de::DeserializeOwned>(tree: &'static str, bytes: &[u8]) -> R
     })
 }
 
-fn edge_from(key: &[u8], value: &[u8]) -> Result<Edge> {
+fn edge_from(key: &[u8], value: &[u8], goals: &mut edge_value::GoalCache<'_>) -> Result<Edge> {
     let (source, label, target) = keys::parse_edge(key).ok_or(Error::Corrupt {
         tree: T_OUT,
         reason: "bad edge key".into(),
     })?;
+    let props = goals.decode(&source, &target, value)?;
     Ok(Edge {
         source,
         target,
         label,
-        props: decode(T_OUT, value)?,
+        props,
     })
 }
 

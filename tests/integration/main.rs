@@ -12,6 +12,7 @@ mod corpus;
 mod crash;
 mod diff;
 mod duties;
+mod evidence;
 mod export;
 mod extract;
 mod graph;

@@ -182,6 +182,45 @@ fn the_store_reopens_with_its_contents_after_drop() {
 }
 
 #[test]
+fn a_store_of_the_previous_format_version_is_refused_with_the_upgrade_path() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        // a version-1 store: its edge values held the whole sentence
+        let db = sled::open(dir.path()).unwrap();
+        db.open_tree("meta")
+            .unwrap()
+            .insert("format_version", &1u64.to_be_bytes())
+            .unwrap();
+        db.open_tree("documents:v1")
+            .unwrap()
+            .insert("d1", &b"{}"[..])
+            .unwrap();
+        db.flush().unwrap();
+    }
+    assert_eq!(plangraph::store::FORMAT_VERSION, 2);
+    let err = GraphStore::open(dir.path()).err().expect("must refuse");
+    assert!(matches!(
+        err,
+        plangraph::Error::FormatVersion {
+            found: 1,
+            expected: 2,
+            ..
+        }
+    ));
+    let msg = err.to_string();
+    assert!(msg.contains("format version 1"), "{msg}");
+    assert!(msg.contains("reads version 2"), "{msg}");
+    assert!(
+        msg.contains("plangraph backup") && msg.contains("restore"),
+        "{msg}"
+    );
+    // nothing was rewritten
+    let db = sled::open(dir.path()).unwrap();
+    let v = db.open_tree("meta").unwrap().get("format_version").unwrap();
+    assert_eq!(v.as_deref(), Some(&1u64.to_be_bytes()[..]));
+}
+
+#[test]
 fn a_store_of_another_format_version_is_refused_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     {
