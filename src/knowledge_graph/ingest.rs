@@ -216,7 +216,7 @@ impl KnowledgeGraph {
         let mut change = {
             let mut graph = self.write_graph();
             let change = self.store.write_after(batch, prior)?;
-            super::facade::follow_write(&mut graph, &change);
+            super::facade::follow_write(&mut graph, &self.store, &change);
             change
         };
         if change.status != WriteStatus::Unchanged {
