@@ -63,6 +63,8 @@ pub const SEARCH_LIMIT: Bound = Bound::new("limit", 20, 1, 1_000);
 pub const SEARCH_OFFSET: Bound = Bound::new("offset", 0, 0, 10_000);
 /// `trace`: goals to return (all when absent).
 pub const TRACE_LIMIT: Bound = Bound::new("limit", usize::MAX, 1, usize::MAX);
+/// `trace`: goals of the sorted trace to skip (paging).
+pub const TRACE_OFFSET: Bound = Bound::new("offset", 0, 0, usize::MAX);
 /// `impact`: goals to return (`total` counts all).
 pub const IMPACT_LIMIT: Bound = Bound::new("limit", 50, 1, 1_000);
 /// `neighbors`: hops from the node.
@@ -173,7 +175,7 @@ pub const UPLOAD_FILENAME: Text = Text {
 /// Which bounds each route's query parameters follow (for the OpenAPI document).
 pub const ROUTE_BOUNDS: &[(&str, &[Bound])] = &[
     ("/api/search", &[SEARCH_LIMIT, SEARCH_OFFSET]),
-    ("/api/trace", &[TRACE_LIMIT]),
+    ("/api/trace", &[TRACE_LIMIT, TRACE_OFFSET]),
     ("/api/impact", &[IMPACT_LIMIT]),
     (
         "/api/nodes/{id}/neighbors",

@@ -89,6 +89,9 @@ pub enum Command {
         /// Show at most this many goals.
         #[arg(long)]
         limit: Option<usize>,
+        /// Skip this many goals of the sorted trace first (paging).
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
         #[command(flatten)]
         out: Output,
     },

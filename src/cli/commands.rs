@@ -76,10 +76,11 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::Trace {
             name_or_id,
             limit,
+            offset,
             out,
         }) => {
             let kg = remote::open(&cli.data, token.clone())?;
-            let trace = kg.trace(&name_or_id, limit)?;
+            let trace = kg.trace(&name_or_id, offset, limit)?;
             emit(out, &trace, |v| {
                 print_trace(v);
                 Ok(())

@@ -20,7 +20,13 @@ pub(super) fn print_trace(trace: &Trace) {
         e.name,
         e.kind,
         e.id,
-        if trace.goals.len() < trace.total {
+        if trace.offset > 0 && !trace.goals.is_empty() {
+            format!(
+                " (showing {}–{})",
+                trace.offset + 1,
+                trace.offset + trace.goals.len()
+            )
+        } else if trace.goals.len() < trace.total {
             format!(" (showing {})", trace.goals.len())
         } else {
             String::new()

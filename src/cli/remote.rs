@@ -200,13 +200,21 @@ impl Graph {
         }
     }
 
-    pub(super) fn trace(&self, name_or_id: &str, limit: Option<usize>) -> Result<Trace> {
+    pub(super) fn trace(
+        &self,
+        name_or_id: &str,
+        offset: usize,
+        limit: Option<usize>,
+    ) -> Result<Trace> {
         match self {
-            Graph::Local(kg) => kg.trace(name_or_id, limit),
+            Graph::Local(kg) => kg.trace_page(name_or_id, offset, limit),
             Graph::Remote(c) => {
                 let mut q = vec![("name", name_or_id.to_string())];
                 if let Some(l) = limit {
                     q.push(("limit", l.to_string()));
+                }
+                if offset > 0 {
+                    q.push(("offset", offset.to_string()));
                 }
                 c.get("/api/trace", &q)
             }

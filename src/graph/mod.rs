@@ -37,6 +37,6 @@ pub use impact::{
 pub use rank::page_rank;
 pub use results::{
     CoDependence, CoDependentGoal, NodeRef, PathResult, RankedEntity, Ranking, Subgraph, Trace,
-    TracedGoal,
+    TraceGroup, TracedGoal,
 };
 pub use view::{GraphView, MAX_DEPTH};

@@ -3,6 +3,8 @@
 use crate::ingest::category_order;
 use crate::model::{Edge, EdgeLabel, GoalPlace, GoalSummary, Node, NodeKind};
 use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use std::sync::Arc;
 use utoipa::ToSchema;
 
 /// A node by name, for lists inside results: `{"id", "kind", "name"}`.
@@ -32,10 +34,26 @@ impl From<&Node> for NodeRef {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Trace {
     pub entity: Node,
-    /// How many goals depend on the entity (before `limit`).
+    /// How many goals depend on the entity (before `offset` and `limit`).
     pub total: usize,
-    /// Sorted by unit, year, category, number.
+    /// Sorted by unit, year, category, number; the page from `offset`, at most `limit`.
     pub goals: Vec<TracedGoal>,
+    /// How many goals of the sorted trace come before `goals[0]`.
+    #[serde(default)]
+    pub offset: usize,
+    /// Per unit and year, how many goals of the whole trace (not only this page) are of
+    /// it, in the order of `goals`; the counts sum to `total`.
+    #[serde(default)]
+    pub groups: Vec<TraceGroup>,
+}
+
+/// One (unit, year) group of a trace: `{"unit", "year", "goals"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TraceGroup {
+    pub unit: String,
+    pub year: Option<u16>,
+    /// How many goals of the trace are of this unit and year.
+    pub goals: usize,
 }
 
 /// One goal of a trace, with the edges that lead from it to the entity.
@@ -148,4 +166,95 @@ pub(super) fn goal_key(id: &str, place: &GoalPlace) -> GoalKey {
         ),
         id.to_string(),
     )
+}
+
+/// A goal's sort key as the view keeps it: [`goal_key`]'s order without its strings copied
+/// (unit and category interned, the number parsed once; the id is the node's own).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct GoalSort {
+    pub(super) unit: Arc<str>,
+    /// `u16::MAX` when the year is unknown (such goals sort last).
+    pub(super) year: u16,
+    pub(super) category_order: u32,
+    pub(super) category: Arc<str>,
+    /// `u64::MAX` when the number is not a number.
+    pub(super) number: u64,
+    pub(super) number_text: Box<str>,
+}
+
+impl GoalSort {
+    /// The key of a goal at `place`; `intern` shares the unit and category strings.
+    pub(super) fn new(place: &GoalPlace, intern: &mut impl FnMut(&str) -> Arc<str>) -> GoalSort {
+        GoalSort {
+            unit: intern(&place.unit),
+            year: place.year.unwrap_or(u16::MAX),
+            category_order: category_order(&place.category),
+            category: intern(&place.category),
+            number: place.number.trim().parse().unwrap_or(u64::MAX),
+            number_text: place.number.as_str().into(),
+        }
+    }
+
+    /// [`goal_key`]'s order: the goal `id` with this key against the goal `other_id`.
+    pub(super) fn cmp_goal(&self, id: &str, other: &GoalSort, other_id: &str) -> Ordering {
+        (&*self.unit, self.year, self.category_order, &*self.category)
+            .cmp(&(
+                &*other.unit,
+                other.year,
+                other.category_order,
+                &*other.category,
+            ))
+            .then_with(|| {
+                (self.number, &*self.number_text, id).cmp(&(
+                    other.number,
+                    &*other.number_text,
+                    other_id,
+                ))
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn goal_sort_orders_goals_as_goal_key_does() {
+        let mut rng = fastrand::Rng::with_seed(11);
+        let units = ["市科技局", "市发展改革委", "区科委", ""];
+        let categories = [
+            "重点目标",
+            "创优目标",
+            "一、科技创新",
+            "（十二）其他",
+            "其他",
+            "",
+        ];
+        let numbers = ["1", "2", "10", " 3", "x", "", "007", "18446744073709551616"];
+        let goals: Vec<(String, GoalPlace)> = (0..300)
+            .map(|i| {
+                let place = GoalPlace {
+                    unit: units[rng.usize(..units.len())].into(),
+                    year: [None, Some(2021), Some(2022)][rng.usize(..3)],
+                    category: categories[rng.usize(..categories.len())].into(),
+                    number: numbers[rng.usize(..numbers.len())].into(),
+                };
+                (format!("g{}", i % 97), place)
+            })
+            .collect();
+        let mut intern = |s: &str| Arc::from(s);
+        let sorts: Vec<GoalSort> = goals
+            .iter()
+            .map(|(_, p)| GoalSort::new(p, &mut intern))
+            .collect();
+        for (i, (a, pa)) in goals.iter().enumerate() {
+            for (j, (b, pb)) in goals.iter().enumerate() {
+                assert_eq!(
+                    sorts[i].cmp_goal(a, &sorts[j], b),
+                    goal_key(a, pa).cmp(&goal_key(b, pb)),
+                    "{a} {pa:?} vs {b} {pb:?}"
+                );
+            }
+        }
+    }
 }

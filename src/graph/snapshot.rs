@@ -1,8 +1,9 @@
-//! The view's snapshot file (`DATA/graph.view`): ids and kinds, then edges as pairs of
-//! positions, stamped with the store generation and closed by a checksum.
+//! The view's snapshot file (`DATA/graph.view`): ids and kinds (and each goal's unit, year,
+//! category and number, its sort key), then edges as pairs of positions, stamped with the
+//! store generation and closed by a checksum.
 
 use crate::error::{Error, Result};
-use crate::model::{EdgeLabel, NodeKind};
+use crate::model::{EdgeLabel, GoalPlace, NodeKind};
 use crate::store::GraphStore;
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use std::collections::HashMap;
@@ -27,8 +28,19 @@ impl GraphView {
             pos.insert(n, i as u32);
             let node = &self.graph[n];
             buf.push(kind_code(node.kind));
-            buf.extend_from_slice(&(node.id.len() as u32).to_le_bytes());
-            buf.extend_from_slice(node.id.as_bytes());
+            put_str(&mut buf, &node.id);
+            if node.kind == NodeKind::Goal {
+                match &node.goal {
+                    None => buf.push(0),
+                    Some(key) => {
+                        buf.push(1);
+                        put_str(&mut buf, &key.unit);
+                        buf.extend_from_slice(&key.year.to_le_bytes());
+                        put_str(&mut buf, &key.category);
+                        put_str(&mut buf, &key.number_text);
+                    }
+                }
+            }
         }
         for e in self.graph.edge_indices() {
             let (a, b) = self.graph.edge_endpoints(e).expect("edge of this graph");
@@ -65,6 +77,7 @@ impl GraphView {
         let mut view = GraphView {
             graph: StableDiGraph::with_capacity(nodes, edges),
             ids: IdMap::with_capacity_and_hasher(nodes, Default::default()),
+            interned: Default::default(),
             generation,
             ranking: OnceLock::new(),
             classes: OnceLock::new(),
@@ -72,9 +85,22 @@ impl GraphView {
         let mut order = Vec::with_capacity(nodes);
         for _ in 0..nodes {
             let kind = *NodeKind::ALL.get(r.u8()? as usize)?;
-            let len = r.u32()? as usize;
-            let id = std::str::from_utf8(r.take(len)?).ok()?;
-            order.push(view.ensure_node(id, kind));
+            let id = r.str()?;
+            let ix = view.ensure_node(id, kind);
+            if kind == NodeKind::Goal && r.u8()? == 1 {
+                let unit = r.str()?;
+                let year = r.u16()?;
+                let category = r.str()?;
+                let number = r.str()?;
+                let place = GoalPlace {
+                    unit: unit.to_string(),
+                    year: (year != u16::MAX).then_some(year),
+                    category: category.to_string(),
+                    number: number.to_string(),
+                };
+                view.set_goal_key(ix, &place);
+            }
+            order.push(ix);
         }
         for _ in 0..edges {
             let a = *order.get(r.u32()? as usize)?;
@@ -86,8 +112,14 @@ impl GraphView {
     }
 }
 
-/// Marks a view snapshot file, with its format version.
-const SNAPSHOT_MAGIC: &[u8] = b"plangraph graph view v1\n";
+/// Marks a view snapshot file, with its format version (v2: goals carry their sort key; a
+/// v1 file is not read, the view is built again).
+const SNAPSHOT_MAGIC: &[u8] = b"plangraph graph view v2\n";
+
+fn put_str(buf: &mut Vec<u8>, s: &str) {
+    buf.extend_from_slice(&(s.len() as u32).to_le_bytes());
+    buf.extend_from_slice(s.as_bytes());
+}
 
 fn kind_code(kind: NodeKind) -> u8 {
     NodeKind::ALL
@@ -114,6 +146,13 @@ impl<'a> Reader<'a> {
     }
     fn u8(&mut self) -> Option<u8> {
         Some(self.take(1)?[0])
+    }
+    fn u16(&mut self) -> Option<u16> {
+        Some(u16::from_le_bytes(self.take(2)?.try_into().ok()?))
+    }
+    fn str(&mut self) -> Option<&'a str> {
+        let len = self.u32()? as usize;
+        std::str::from_utf8(self.take(len)?).ok()
     }
     fn u32(&mut self) -> Option<u32> {
         Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))

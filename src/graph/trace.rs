@@ -6,10 +6,11 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction::Incoming;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
 
-use super::results::{goal_key, NodeRef, Trace, TracedGoal};
-use super::view::{label_rank, walks_back, GraphView};
+use super::results::{GoalSort, NodeRef, Trace, TraceGroup, TracedGoal};
+use super::view::{intern, label_rank, walks_back, GraphView, Interned};
 use crate::store::GraphStore;
 
 impl GraphView {
@@ -63,39 +64,69 @@ impl GraphView {
     /// The goals that depend on `entity`, with their paths and evidence, sorted by unit,
     /// year, category and number; at most `limit` of them.
     pub fn trace(&self, store: &GraphStore, entity: Node, limit: Option<usize>) -> Result<Trace> {
+        self.trace_page(store, entity, 0, limit)
+    }
+
+    /// [`GraphView::trace`] from the `offset`-th goal of the sorted trace, with the
+    /// (unit, year) groups of the whole trace. Goals are sorted and grouped on the keys the
+    /// view keeps; only the goals returned are read from the store.
+    pub fn trace_page(
+        &self,
+        store: &GraphStore,
+        entity: Node,
+        offset: usize,
+        limit: Option<usize>,
+    ) -> Result<Trace> {
         let Some(start) = self.index(&entity.id) else {
             return Ok(Trace {
                 entity,
                 total: 0,
                 goals: Vec::new(),
+                offset,
+                groups: Vec::new(),
             });
         };
         let (goals, first_edge) = self.trace_walk(start);
         let total = goals.len();
-        let limit = limit.unwrap_or(usize::MAX);
-        // Sort on the grouping fields first; read whole goals and their paths only for
-        // the ones returned. (With no limit, each goal is read once, whole.)
-        let mut keyed = Vec::with_capacity(total);
+        let mut keyed: Vec<(Cow<'_, GoalSort>, NodeIndex)> = Vec::with_capacity(total);
+        let mut interned = Interned::default();
         for g in goals {
-            let id = self.id(g);
-            if limit >= total {
-                if let Some(goal) = store.node(id)?.as_ref().and_then(Goal::from_node) {
-                    keyed.push((goal_key(id, &goal.place()), g, Some(goal)));
+            match &self.graph[g].goal {
+                Some(key) => keyed.push((Cow::Borrowed(key), g)),
+                // a goal whose key the view does not know yet: its head from the store
+                None => {
+                    let place = store
+                        .node_part::<GoalHead>(self.id(g))?
+                        .map(|h| h.place())
+                        .unwrap_or_default();
+                    let key = GoalSort::new(&place, &mut |s: &str| intern(&mut interned, s));
+                    keyed.push((Cow::Owned(key), g));
                 }
-            } else if let Some(head) = store.node_part::<GoalHead>(id)? {
-                keyed.push((goal_key(id, &head.place()), g, None));
             }
         }
-        keyed.sort_by(|a, b| a.0.cmp(&b.0));
-        keyed.truncate(limit);
+        let groups = trace_groups(&keyed);
+        let cmp = |a: &(Cow<'_, GoalSort>, NodeIndex), b: &(Cow<'_, GoalSort>, NodeIndex)| {
+            a.0.cmp_goal(self.id(a.1), &b.0, self.id(b.1))
+        };
+        // The page: the first `end` goals (a partial sort when that is not all of them),
+        // then from `offset`.
+        let end = offset
+            .saturating_add(limit.unwrap_or(usize::MAX))
+            .min(total);
+        if offset >= end {
+            keyed.clear();
+        } else {
+            if end < total {
+                keyed.select_nth_unstable_by(end, cmp);
+                keyed.truncate(end);
+            }
+            keyed.sort_unstable_by(cmp);
+            keyed.drain(..offset);
+        }
         let mut found = Vec::with_capacity(keyed.len());
-        for (_, g, goal) in keyed {
-            let goal = match goal {
-                Some(goal) => goal,
-                None => match store.node(self.id(g))?.as_ref().and_then(Goal::from_node) {
-                    Some(goal) => goal,
-                    None => continue,
-                },
+        for (_, g) in keyed {
+            let Some(goal) = store.node(self.id(g))?.as_ref().and_then(Goal::from_node) else {
+                continue;
             };
             let mut path = Vec::new();
             let mut via = Vec::new();
@@ -135,6 +166,26 @@ impl GraphView {
             entity,
             total,
             goals: found,
+            offset,
+            groups,
         })
     }
+}
+
+/// Per (unit, year), how many of the goals are of it; by unit, then year (unknown last).
+fn trace_groups(keyed: &[(Cow<'_, GoalSort>, NodeIndex)]) -> Vec<TraceGroup> {
+    let mut counts: HashMap<(&str, u16), usize, rustc_hash::FxBuildHasher> = HashMap::default();
+    for (key, _) in keyed {
+        *counts.entry((&*key.unit, key.year)).or_default() += 1;
+    }
+    let mut groups: Vec<((&str, u16), usize)> = counts.into_iter().collect();
+    groups.sort_unstable();
+    groups
+        .into_iter()
+        .map(|((unit, year), goals)| TraceGroup {
+            unit: unit.to_string(),
+            year: (year != u16::MAX).then_some(year),
+            goals,
+        })
+        .collect()
 }

@@ -2,7 +2,7 @@
 //! store one document write at a time.
 
 use crate::error::Result;
-use crate::model::{EdgeLabel, NodeKind};
+use crate::model::{EdgeLabel, GoalHead, GoalPlace, NodeKind};
 use crate::store::{DocumentChange, GraphStore, WriteStatus};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::EdgeRef;
@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use super::rank::RankTable;
+use super::results::GoalSort;
 
 /// Most hops a neighbourhood may span.
 pub const MAX_DEPTH: usize = 4;
@@ -50,16 +51,24 @@ pub(super) fn label_rank(label: EdgeLabel) -> u8 {
 pub(super) struct ViewNode {
     pub(super) id: Arc<str>,
     pub(super) kind: NodeKind,
+    /// A goal's sort key (unit, year, category, number), so a trace sorts and groups its
+    /// goals without reading them; `None` for other kinds, and for a goal whose key is not
+    /// known yet (a trace then reads its head from the store).
+    pub(super) goal: Option<GoalSort>,
 }
 
 /// Ids to node positions, hashed with FxHash (ids are short and not chosen by clients;
 /// SipHash would cost more than the rest of a lookup).
 pub(super) type IdMap = HashMap<Arc<str>, NodeIndex, rustc_hash::FxBuildHasher>;
 
+/// The units and categories of the goals' sort keys, each string kept once.
+pub(super) type Interned = std::collections::HashSet<Arc<str>, rustc_hash::FxBuildHasher>;
+
 /// The in-memory graph: node ids and kinds, edge labels.
 pub struct GraphView {
     pub(super) graph: StableDiGraph<ViewNode, EdgeLabel>,
     pub(super) ids: IdMap,
+    pub(super) interned: Interned,
     pub(super) generation: u64,
     pub(super) ranking: OnceLock<RankTable>,
     /// The class nodes (`props.class`: 技术创新中心, 重点实验室), read from the store once
@@ -79,13 +88,21 @@ impl GraphView {
         let mut view = GraphView {
             graph: StableDiGraph::with_capacity(nodes, edges),
             ids: IdMap::with_capacity_and_hasher(nodes, Default::default()),
+            interned: Interned::default(),
             generation,
             ranking: OnceLock::new(),
             classes: OnceLock::new(),
         };
+        let mut goals = Vec::new();
         for r in store.node_kinds() {
             let (id, kind) = r?;
-            view.ensure_node(&id, kind);
+            let ix = view.ensure_node(&id, kind);
+            if kind == NodeKind::Goal {
+                goals.push(ix);
+            }
+        }
+        for ix in goals {
+            view.read_goal_key(store, ix)?;
         }
         // Edges come grouped by target: look each target up once.
         let mut last: Option<(String, Option<NodeIndex>)> = None;
@@ -155,10 +172,48 @@ impl GraphView {
         for (s, l, t) in &change.added_edges {
             self.ensure_edge(s, *l, t);
         }
+        // A rewritten goal may have moved (its unit, year, category or number): its key is
+        // read again by `follow`.
+        for id in &change.updated_nodes {
+            if let Some(&ix) = self.ids.get(id.as_str()) {
+                self.graph[ix].goal = None;
+            }
+        }
         self.generation = change.generation;
         self.ranking = OnceLock::new();
         self.classes = OnceLock::new();
         true
+    }
+
+    /// [`GraphView::apply`], then the sort keys of the goals the write added or replaced,
+    /// read from the store (as many reads as the document has goals).
+    pub fn follow(&mut self, store: &GraphStore, change: &DocumentChange) -> Result<bool> {
+        if !self.apply(change) {
+            return Ok(false);
+        }
+        let added = change.added_nodes.iter().map(|(id, _)| id);
+        for id in added.chain(&change.updated_nodes) {
+            if let Some(ix) = self.index(id) {
+                if self.graph[ix].kind == NodeKind::Goal && self.graph[ix].goal.is_none() {
+                    self.read_goal_key(store, ix)?;
+                }
+            }
+        }
+        Ok(true)
+    }
+
+    /// Read the sort key of the goal at `ix` from the store.
+    fn read_goal_key(&mut self, store: &GraphStore, ix: NodeIndex) -> Result<()> {
+        if let Some(head) = store.node_part::<GoalHead>(self.id(ix))? {
+            self.set_goal_key(ix, &head.place());
+        }
+        Ok(())
+    }
+
+    pub(super) fn set_goal_key(&mut self, ix: NodeIndex, place: &GoalPlace) {
+        let interned = &mut self.interned;
+        let key = GoalSort::new(place, &mut |s: &str| intern(interned, s));
+        self.graph[ix].goal = Some(key);
     }
 
     pub(super) fn ensure_node(&mut self, id: &str, kind: NodeKind) -> NodeIndex {
@@ -169,6 +224,7 @@ impl GraphView {
         let ix = self.graph.add_node(ViewNode {
             id: id.clone(),
             kind,
+            goal: None,
         });
         self.ids.insert(id, ix);
         ix
@@ -229,6 +285,16 @@ impl GraphView {
         let (a, b) = self.graph.edge_endpoints(e).expect("edge of this graph");
         (self.id(a), self.graph[e], self.id(b))
     }
+}
+
+/// `s` as kept in `interned`, added when new.
+pub(super) fn intern(interned: &mut Interned, s: &str) -> Arc<str> {
+    if let Some(a) = interned.get(s) {
+        return a.clone();
+    }
+    let a: Arc<str> = Arc::from(s);
+    interned.insert(a.clone());
+    a
 }
 
 /// Which edges into a node of `kind` a trace walks back along.

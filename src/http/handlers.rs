@@ -140,11 +140,14 @@ pub struct TraceParams {
     pub name: String,
     /// Return at most this many goals (`total` counts all).
     pub limit: Option<usize>,
+    /// Skip this many goals of the sorted trace first (paging; `groups` still counts the
+    /// whole trace).
+    pub offset: Option<usize>,
 }
 
 #[utoipa::path(get, path = "/api/trace", tag = "graph", params(TraceParams),
     responses(
-        (status = 200, description = "The goals that depend on the entity, by unit, year, category, number", body = Trace),
+        (status = 200, description = "The goals that depend on the entity, by unit, year, category, number: the page from `offset`, and per unit and year the goals of the whole trace (`groups`)", body = Trace),
         (status = 400, description = "Missing or bad parameter", body = ErrorBody),
         (status = 404, description = "Unknown or ambiguous name; `suggestions` lists close names", body = ErrorBody)))]
 pub async fn trace(
@@ -156,8 +159,9 @@ pub async fn trace(
         .limit
         .map(|l| limits::TRACE_LIMIT.check(Some(l)))
         .transpose()?;
+    let offset = limits::TRACE_OFFSET.check(p.offset)?;
     Ok(Json(
-        blocking(&state, move |kg| kg.trace(&p.name, limit)).await?,
+        blocking(&state, move |kg| kg.trace_page(&p.name, offset, limit)).await?,
     ))
 }
 

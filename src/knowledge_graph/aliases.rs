@@ -227,7 +227,7 @@ impl KnowledgeGraph {
                 let mut graph = self.write_graph();
                 let written = self.store.rewrite_document(doc, drop, stale)?;
                 if let Some((_, change)) = &written {
-                    super::facade::follow_write(&mut graph, change);
+                    super::facade::follow_write(&mut graph, &self.store, change);
                 }
                 written
             };

@@ -227,7 +227,7 @@ impl KnowledgeGraph {
             .collect();
         let mut graph = self.write_graph();
         if let Some(change) = self.store.set_links(doc, EdgeLabel::Continues, &edges)? {
-            super::facade::follow_write(&mut graph, &change);
+            super::facade::follow_write(&mut graph, &self.store, &change);
         }
         Ok(())
     }

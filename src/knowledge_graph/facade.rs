@@ -110,11 +110,31 @@ impl KnowledgeGraph {
     /// # Ok::<(), plangraph::Error>(())
     /// ```
     pub fn trace(&self, name_or_id: &str, limit: Option<usize>) -> Result<Trace> {
+        self.trace_page(name_or_id, 0, limit)
+    }
+
+    /// [`KnowledgeGraph::trace`] from the `offset`-th goal of the sorted trace (a page of
+    /// `limit`), with `groups`: per unit and year, the goals of the whole trace. Only the
+    /// goals of the page are read from the store.
+    ///
+    /// ```no_run
+    /// # let kg = plangraph::knowledge_graph::KnowledgeGraph::temporary()?;
+    /// let page = kg.trace_page("中科院", 20, Some(20))?;
+    /// for g in &page.groups { println!("{} {:?}: {}", g.unit, g.year, g.goals); }
+    /// # Ok::<(), plangraph::Error>(())
+    /// ```
+    pub fn trace_page(
+        &self,
+        name_or_id: &str,
+        offset: usize,
+        limit: Option<usize>,
+    ) -> Result<Trace> {
         let limit = limit
             .map(|l| limits::TRACE_LIMIT.check(Some(l)))
             .transpose()?;
+        let offset = limits::TRACE_OFFSET.check(Some(offset))?;
         let entity = self.resolve(name_or_id)?;
-        self.with_graph(|v| v.trace(&self.store, entity, limit))
+        self.with_graph(|v| v.trace_page(&self.store, entity, offset, limit))
     }
 
     /// How many goals depend on a node (by id): directly, through a target or through its
@@ -287,10 +307,15 @@ impl KnowledgeGraph {
 }
 
 /// Brings the view (held under [`KnowledgeGraph::write_graph`] across the store write) along
-/// with one write; a view that missed a write is dropped, to be built again on the next query.
-pub(super) fn follow_write(graph: &mut Option<GraphView>, change: &crate::store::DocumentChange) {
+/// with one write (reading the sort keys of the document's goals from `store`); a view that
+/// missed a write, or could not read them, is dropped, to be built again on the next query.
+pub(super) fn follow_write(
+    graph: &mut Option<GraphView>,
+    store: &GraphStore,
+    change: &crate::store::DocumentChange,
+) {
     if let Some(view) = graph.as_mut() {
-        if !view.apply(change) {
+        if !view.follow(store, change).unwrap_or(false) {
             *graph = None;
         }
     }

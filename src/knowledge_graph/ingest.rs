@@ -354,7 +354,7 @@ impl KnowledgeGraph {
     ) -> Result<DocumentChange> {
         let mut graph = self.write_graph();
         let change = self.store.write_after(batch, prior)?;
-        super::facade::follow_write(&mut graph, &change);
+        super::facade::follow_write(&mut graph, &self.store, &change);
         Ok(change)
     }
 }

@@ -345,7 +345,7 @@ impl KnowledgeGraph {
             match self.store.set_revises(doc, &edges)? {
                 RevisesWrite::Unchanged => return Ok(None),
                 RevisesWrite::Written(change) => {
-                    super::facade::follow_write(&mut graph, &change);
+                    super::facade::follow_write(&mut graph, &self.store, &change);
                     return Ok(None);
                 }
                 RevisesWrite::Rewrite => {}

@@ -615,6 +615,212 @@ fn the_facade_rebuilds_its_view_after_writes_behind_its_back() {
     assert_eq!(kg.trace(ZONE, None).unwrap().total, 3);
 }
 
+// ---- trace pages and groups ----
+
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+/// Goals of four (unit, year)s, all mentioning the zone, written in scrambled order;
+/// categories and numbers chosen so that number order is not text order.
+pub fn paged_docs() -> Vec<DocumentBatch> {
+    let places = [
+        ("市科技局", 2022),
+        ("市发展改革委", 2021),
+        ("市科技局", 2021),
+        ("区科委", 2023),
+    ];
+    places
+        .iter()
+        .enumerate()
+        .map(|(i, (unit, year))| {
+            let goals: Vec<G> = [7, 12, 1, 3, 10, 2, 5]
+                .iter()
+                .take(3 + i)
+                .map(|n| {
+                    let category = if n % 2 == 0 {
+                        "创优目标"
+                    } else {
+                        "重点目标"
+                    };
+                    goal(
+                        leak(format!("p{i}-{n}")),
+                        "目标",
+                        category,
+                        leak(n.to_string()),
+                    )
+                    .rel(Mentions, Place, ZONE, "高新区。")
+                })
+                .collect();
+            document(&format!("paged{i}"), "v1", unit, *year, &goals, &[], &[])
+        })
+        .collect()
+}
+
+fn paged_graph() -> KnowledgeGraph {
+    let kg = KnowledgeGraph::temporary().unwrap();
+    for d in paged_docs() {
+        kg.store().write_document(&d).unwrap();
+    }
+    kg
+}
+
+#[test]
+fn a_trace_page_at_offset_k_is_the_kth_slice_of_the_whole_trace() {
+    let kg = paged_graph();
+    let full = kg.trace(ZONE, None).unwrap();
+    let all = goal_ids(&full);
+    assert_eq!(full.total, 3 + 4 + 5 + 6);
+    assert_eq!(all.len(), full.total);
+    for offset in 0..=full.total + 1 {
+        for limit in [1, 2, 5, 7, 100] {
+            let page = kg.trace_page(ZONE, offset, Some(limit)).unwrap();
+            let from = offset.min(full.total);
+            let to = (offset + limit).min(full.total);
+            assert_eq!(
+                goal_ids(&page),
+                all[from..to],
+                "offset {offset} limit {limit}"
+            );
+            assert_eq!((page.total, page.offset), (full.total, offset));
+            assert_eq!(page.groups, full.groups, "groups count the whole trace");
+        }
+    }
+    // with no limit: everything from the offset
+    let rest = kg.trace_page(ZONE, 4, None).unwrap();
+    assert_eq!(goal_ids(&rest), all[4..]);
+    // the order is unit, year, category (重点 before 创优), number as a number
+    let first: Vec<_> = full.goals[..4]
+        .iter()
+        .map(|g| {
+            (
+                g.goal.place.unit.as_str(),
+                g.goal.place.year,
+                g.goal.place.number.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        first,
+        [
+            ("区科委", Some(2023), "1"),
+            ("区科委", Some(2023), "3"),
+            ("区科委", Some(2023), "7"),
+            ("区科委", Some(2023), "2"),
+        ]
+    );
+}
+
+#[test]
+fn trace_groups_count_the_goals_of_each_unit_and_year_in_trace_order() {
+    let kg = paged_graph();
+    let full = kg.trace(ZONE, None).unwrap();
+    assert_eq!(
+        full.groups.iter().map(|g| g.goals).sum::<usize>(),
+        full.total
+    );
+    // The groups as the goals themselves run: consecutive runs of (unit, year).
+    let mut runs: Vec<(String, Option<u16>, usize)> = Vec::new();
+    for g in &full.goals {
+        let key = (g.goal.place.unit.clone(), g.goal.place.year);
+        match runs.last_mut() {
+            Some((u, y, n)) if (u.clone(), *y) == key => *n += 1,
+            _ => runs.push((key.0, key.1, 1)),
+        }
+    }
+    let groups: Vec<(String, Option<u16>, usize)> = full
+        .groups
+        .iter()
+        .map(|g| (g.unit.clone(), g.year, g.goals))
+        .collect();
+    assert_eq!(groups, runs);
+    assert_eq!(
+        groups,
+        [
+            ("区科委".to_string(), Some(2023), 6),
+            ("市发展改革委".to_string(), Some(2021), 4),
+            ("市科技局".to_string(), Some(2021), 5),
+            ("市科技局".to_string(), Some(2022), 3),
+        ]
+    );
+}
+
+/// (unit, year, goals) of a trace group.
+type Group = (String, Option<u16>, usize);
+
+fn page_of(view: &GraphView, store: &GraphStore, offset: usize) -> (Vec<String>, Vec<Group>) {
+    let entity = store.node(&entity_id(Place, ZONE)).unwrap().unwrap();
+    let t = view.trace_page(store, entity, offset, Some(4)).unwrap();
+    (
+        t.goals.iter().map(|g| g.goal.id.clone()).collect(),
+        t.groups
+            .iter()
+            .map(|g| (g.unit.clone(), g.year, g.goals))
+            .collect(),
+    )
+}
+
+#[test]
+fn the_view_keeps_goal_sort_keys_in_step_with_writes_and_snapshots() {
+    let store = GraphStore::temporary().unwrap();
+    let docs = paged_docs();
+    store.write_document(&docs[0]).unwrap();
+    let mut view = GraphView::build(&store).unwrap();
+    for d in &docs[1..] {
+        let change = store.write_document(d).unwrap();
+        assert!(view.follow(&store, &change).unwrap());
+    }
+    // A new version of a document moves its goals to another year and renumbers them.
+    let moved = document(
+        "paged1",
+        "v2",
+        "市发展改革委",
+        2020,
+        &[
+            goal("p1-7", "目标", "重点目标", "30").rel(Mentions, Place, ZONE, "高新区。"),
+            goal("p1-12", "目标", "重点目标", "4").rel(Mentions, Place, ZONE, "高新区。"),
+        ],
+        &[],
+        &[],
+    );
+    let change = store.write_document(&moved).unwrap();
+    assert!(view.follow(&store, &change).unwrap());
+    let fresh = GraphView::build(&store).unwrap();
+    for offset in [0, 3, 6, 12] {
+        assert_eq!(
+            page_of(&view, &store, offset),
+            page_of(&fresh, &store, offset)
+        );
+    }
+    let (ids, groups) = page_of(&view, &store, 6);
+    assert_eq!(ids, ["p1-12", "p1-7", "p2-1", "p2-3"]);
+    assert!(groups.contains(&("市发展改革委".to_string(), Some(2020), 2)));
+
+    // A snapshot keeps the keys; one of the former format is not read.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("graph.view");
+    view.save(&path).unwrap();
+    let loaded = GraphView::load(&path, &store).expect("a current snapshot loads");
+    for offset in [0, 3, 6, 12] {
+        assert_eq!(
+            page_of(&loaded, &store, offset),
+            page_of(&fresh, &store, offset)
+        );
+    }
+    let mut old = std::fs::read(&path).unwrap();
+    old.truncate(old.len() - 8);
+    let magic = b"plangraph graph view v2\n";
+    assert!(old.starts_with(magic));
+    old[magic.len() - 2] = b'1';
+    let sum = xxhash_rust::xxh3::xxh3_64(&old);
+    old.extend_from_slice(&sum.to_le_bytes());
+    std::fs::write(&path, &old).unwrap();
+    assert!(
+        GraphView::load(&path, &store).is_none(),
+        "a v1 snapshot is built again"
+    );
+}
+
 // ---- on the seed (needs the ingest and extraction pipeline) ----
 
 fn seeded() -> KnowledgeGraph {

@@ -932,6 +932,7 @@ async fn openapi_declares_every_enforced_bound() {
         ("/api/search", SEARCH_OFFSET),
         ("/api/search", SEARCH_YEAR),
         ("/api/trace", TRACE_LIMIT),
+        ("/api/trace", TRACE_OFFSET),
         ("/api/duties", DUTIES_YEAR),
         ("/api/impact", IMPACT_LIMIT),
         ("/api/targets", TARGETS_LIMIT),
@@ -1137,4 +1138,58 @@ async fn a_compressed_backup_streams_to_the_end() {
         out
     };
     assert_eq!(inflated, plain.body);
+}
+
+#[tokio::test]
+async fn trace_pages_with_offset_and_groups_count_the_whole_trace() {
+    let kg = KnowledgeGraph::temporary().unwrap();
+    for d in crate::graph::paged_docs() {
+        kg.store().write_document(&d).unwrap();
+    }
+    let app = app_with(kg, None, LOCAL);
+    let zone = enc("高新区");
+    let full = get(&app, &format!("/api/trace?name={zone}")).await.json();
+    let ids = |v: &Value| -> Vec<String> {
+        v["goals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let all = ids(&full);
+    let total = full["total"].as_u64().unwrap() as usize;
+    assert_eq!((all.len(), total), (18, 18));
+    assert_eq!(full["offset"], 0);
+    let groups = full["groups"].as_array().unwrap();
+    assert_eq!(
+        groups
+            .iter()
+            .map(|g| g["goals"].as_u64().unwrap())
+            .sum::<u64>(),
+        18
+    );
+    assert_eq!(
+        groups[0],
+        serde_json::json!({"unit": "区科委", "year": 2023, "goals": 6})
+    );
+    for (offset, limit) in [(0, 5), (5, 5), (15, 5), (18, 5), (30, 1)] {
+        let r = get(
+            &app,
+            &format!("/api/trace?name={zone}&offset={offset}&limit={limit}"),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK);
+        let page = r.json();
+        let (from, to) = (offset.min(total), (offset + limit).min(total));
+        assert_eq!(ids(&page), all[from..to], "offset {offset} limit {limit}");
+        assert_eq!(page["offset"], offset);
+        assert_eq!(page["total"], total);
+        assert_eq!(page["groups"], full["groups"]);
+    }
+    for bad in ["offset=abc", "offset=-1", "limit=0"] {
+        let r = get(&app, &format!("/api/trace?name={zone}&{bad}")).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert_eq!(r.error_code(), "invalid_param", "{bad}");
+    }
 }
