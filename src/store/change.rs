@@ -260,11 +260,7 @@ impl GraphStore {
                 }
             }
             for (name, id) in old_names.difference(&name_set) {
-                if release(refs, &keys::name_ref(name, id))? {
-                    names.remove(keys::name(name, id))?;
-                    node_names.remove(keys::name(id, name))?;
-                    change.removed_names.push((name.clone(), id.clone()));
-                }
+                release_name(refs, names, node_names, name, id, &mut change)?;
             }
 
             // Hold and write what the new version has.
@@ -298,15 +294,8 @@ impl GraphStore {
                 }
             }
             for (name, id) in &name_set {
-                if !old_names.contains(&(name.clone(), id.clone())) {
-                    hold(refs, &keys::name_ref(name, id))?;
-                }
-                let key = keys::name(name, id);
-                if names.get(&key)?.is_none() {
-                    names.insert(key, &[] as &[u8])?;
-                    node_names.insert(keys::name(id, name), &[] as &[u8])?;
-                    change.added_names.push((name.clone(), id.clone()));
-                }
+                let take_hold = !old_names.contains(&(name.clone(), id.clone()));
+                put_name(refs, names, node_names, name, id, take_hold, &mut change)?;
             }
             for (key, delta) in &counts {
                 if *delta != 0 {
@@ -421,6 +410,48 @@ pub(super) fn put_edge(
         inn.insert(keys::edge(d, *l, s), &[] as &[u8])?;
     }
     Ok(stored.is_none())
+}
+
+/// Stores one (normalised name, node id) entry of a document: a hold on it when the
+/// document did not hold it before (`take_hold`), both name keys when new to the store.
+pub(super) fn put_name(
+    refs: &TransactionalTree,
+    names: &TransactionalTree,
+    node_names: &TransactionalTree,
+    name: &str,
+    id: &str,
+    take_hold: bool,
+    change: &mut DocumentChange,
+) -> Result<(), ConflictableTransactionError<Error>> {
+    if take_hold {
+        hold(refs, &keys::name_ref(name, id))?;
+    }
+    let key = keys::name(name, id);
+    if names.get(&key)?.is_none() {
+        names.insert(key, &[] as &[u8])?;
+        node_names.insert(keys::name(id, name), &[] as &[u8])?;
+        change.added_names.push((name.to_string(), id.to_string()));
+    }
+    Ok(())
+}
+
+/// Drops one document's hold on a name entry and, when nobody holds it any more, the entry.
+pub(super) fn release_name(
+    refs: &TransactionalTree,
+    names: &TransactionalTree,
+    node_names: &TransactionalTree,
+    name: &str,
+    id: &str,
+    change: &mut DocumentChange,
+) -> Result<(), ConflictableTransactionError<Error>> {
+    if release(refs, &keys::name_ref(name, id))? {
+        names.remove(keys::name(name, id))?;
+        node_names.remove(keys::name(id, name))?;
+        change
+            .removed_names
+            .push((name.to_string(), id.to_string()));
+    }
+    Ok(())
 }
 
 pub(super) fn add_count(

@@ -4,12 +4,14 @@
 //! facade computes them again after every write of the unit's documents.
 
 use super::change::{
-    add_count, bump_generation, hold, put_edge, release, release_edge, WriteStatus,
+    add_count, bump_generation, hold, put_edge, put_name, release, release_edge, release_name,
+    WriteStatus,
 };
 use super::{decode, edge_value, keys, DocumentChange, EdgeKey, GraphStore, T_DOCS};
 use crate::error::{Error, Result};
 use crate::model::{normalize_name, Edge, EdgeLabel, Props};
 use serde::Deserialize;
+use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 use sled::Transactional;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -144,20 +146,9 @@ impl GraphStore {
             }
             new.insert((e.source.clone(), label, e.target.clone()), &e.props);
         }
-        let old: Vec<EdgeKey> = record
-            .edges
-            .iter()
-            .filter(|(_, l, _)| *l == label)
-            .cloned()
-            .collect();
-        let same = old.len() == new.len()
-            && new.iter().all(|((s, l, t), props)| {
-                self.edge(s, *l, t)
-                    .ok()
-                    .flatten()
-                    .is_some_and(|e| &e.props == *props)
-            });
-        if same && old.iter().all(|k| new.contains_key(k)) && carried == carried_now {
+        let old = held_with(&record, label);
+        let same = self.holds_already(&old, &new);
+        if same && carried == carried_now {
             return Ok(RevisesWrite::Unchanged);
         }
         // the nodes newly carried, with their names; those no longer carried must be
@@ -209,13 +200,7 @@ impl GraphStore {
         }
         record.names.sort();
         let encoded_record = serde_json::to_vec(&record)?;
-        let encoded: Vec<(EdgeKey, Vec<u8>)> = new
-            .iter()
-            .map(|(k, p)| {
-                let bytes = edge_value::encode(p, &k.0, &k.2, |id| self.goal_text(id))?;
-                Ok((k.clone(), bytes))
-            })
-            .collect::<Result<_>>()?;
+        let encoded = self.encode_edges(&new)?;
         let (newly, dropped): (Vec<&String>, Vec<&String>) = (
             carried.difference(&carried_now).collect(),
             carried_now.difference(&carried).collect(),
@@ -234,41 +219,19 @@ impl GraphStore {
                 (&t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &t[6]);
             let mut change = DocumentChange::unchanged(0, None);
             change.status = WriteStatus::Replaced;
-            let mut delta: i64 = 0;
-            for edge in old.iter().filter(|k| !new.contains_key(*k)) {
-                if release_edge(refs, out, inn, edge)? {
-                    delta -= 1;
-                    change.removed_edges.push(edge.clone());
-                }
-            }
+            let delta = swap_edges(refs, out, inn, &old, &encoded, &mut change)?;
             for id in &dropped {
                 // held elsewhere (checked above, under the same lock)
                 release(refs, &keys::node_ref(id))?;
             }
             for (name, id) in &release_names {
-                if release(refs, &keys::name_ref(name, id))? {
-                    names.remove(keys::name(name, id))?;
-                    node_names.remove(keys::name(id, name))?;
-                    change.removed_names.push((name.clone(), id.clone()));
-                }
+                release_name(refs, names, node_names, name, id, &mut change)?;
             }
             for id in &newly {
                 hold(refs, &keys::node_ref(id))?;
             }
             for (name, id) in &hold_names {
-                hold(refs, &keys::name_ref(name, id))?;
-                let key = keys::name(name, id);
-                if names.get(&key)?.is_none() {
-                    names.insert(key, &[] as &[u8])?;
-                    node_names.insert(keys::name(id, name), &[] as &[u8])?;
-                    change.added_names.push((name.clone(), id.clone()));
-                }
-            }
-            for (edge, props) in &encoded {
-                if put_edge(refs, out, inn, edge, props, !old.contains(edge))? {
-                    delta += 1;
-                    change.added_edges.push(edge.clone());
-                }
+                put_name(refs, names, node_names, name, id, true, &mut change)?;
             }
             if delta != 0 {
                 add_count(meta, &keys::edge_count(label.as_str()), delta)?;
@@ -307,51 +270,22 @@ impl GraphStore {
             }
             new.insert((e.source.clone(), label, e.target.clone()), &e.props);
         }
-        let old: Vec<EdgeKey> = record
-            .edges
-            .iter()
-            .filter(|(_, l, _)| *l == label)
-            .cloned()
-            .collect();
-        let same = old.len() == new.len()
-            && new.iter().all(|((s, l, t), props)| {
-                self.edge(s, *l, t)
-                    .ok()
-                    .flatten()
-                    .is_some_and(|e| &e.props == *props)
-            });
-        if same && old.iter().all(|k| new.contains_key(k)) {
+        let old = held_with(&record, label);
+        let same = self.holds_already(&old, &new);
+        if same {
             return Ok(None);
         }
         record.edges.retain(|(_, l, _)| *l != label);
         record.edges.extend(new.keys().cloned());
         record.edges.sort();
         let encoded_record = serde_json::to_vec(&record)?;
-        let encoded: Vec<(EdgeKey, Vec<u8>)> = new
-            .iter()
-            .map(|(k, p)| {
-                let bytes = edge_value::encode(p, &k.0, &k.2, |id| self.goal_text(id))?;
-                Ok((k.clone(), bytes))
-            })
-            .collect::<Result<_>>()?;
+        let encoded = self.encode_edges(&new)?;
         let trees = [&self.meta, &self.out, &self.inn, &self.docs, &self.refs];
         let result = trees.as_slice().transaction(|t| {
             let (meta, out, inn, docs, refs) = (&t[0], &t[1], &t[2], &t[3], &t[4]);
             let mut change = DocumentChange::unchanged(0, None);
             change.status = WriteStatus::Replaced;
-            let mut delta: i64 = 0;
-            for edge in old.iter().filter(|k| !new.contains_key(*k)) {
-                if release_edge(refs, out, inn, edge)? {
-                    delta -= 1;
-                    change.removed_edges.push(edge.clone());
-                }
-            }
-            for (edge, props) in &encoded {
-                if put_edge(refs, out, inn, edge, props, !old.contains(edge))? {
-                    delta += 1;
-                    change.added_edges.push(edge.clone());
-                }
-            }
+            let delta = swap_edges(refs, out, inn, &old, &encoded, &mut change)?;
             if delta != 0 {
                 add_count(meta, &keys::edge_count(label.as_str()), delta)?;
             }
@@ -361,4 +295,64 @@ impl GraphStore {
         });
         Ok(Some(result.map_err(super::change::tx_error)?))
     }
+}
+
+/// The `label` edges `record` holds.
+fn held_with(record: &super::DocumentRecord, label: EdgeLabel) -> Vec<EdgeKey> {
+    record
+        .edges
+        .iter()
+        .filter(|(_, l, _)| *l == label)
+        .cloned()
+        .collect()
+}
+
+impl GraphStore {
+    /// Whether the edges `old` a document holds are exactly `new`, props included.
+    fn holds_already(&self, old: &[EdgeKey], new: &BTreeMap<EdgeKey, &Props>) -> bool {
+        old.len() == new.len()
+            && old.iter().all(|k| new.contains_key(k))
+            && new.iter().all(|((s, l, t), props)| {
+                self.edge(s, *l, t)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|e| &e.props == *props)
+            })
+    }
+
+    /// Edge values as stored (evidence as offsets where it reads back the same).
+    fn encode_edges(&self, new: &BTreeMap<EdgeKey, &Props>) -> Result<Vec<(EdgeKey, Vec<u8>)>> {
+        new.iter()
+            .map(|(k, p)| {
+                let bytes = edge_value::encode(p, &k.0, &k.2, |id| self.goal_text(id))?;
+                Ok((k.clone(), bytes))
+            })
+            .collect()
+    }
+}
+
+/// Inside a write: release the edges of `old` that `new` drops and store those of `new`,
+/// noting both in `change`. Returns the change in the number of stored edges.
+fn swap_edges(
+    refs: &TransactionalTree,
+    out: &TransactionalTree,
+    inn: &TransactionalTree,
+    old: &[EdgeKey],
+    new: &[(EdgeKey, Vec<u8>)],
+    change: &mut DocumentChange,
+) -> std::result::Result<i64, ConflictableTransactionError<Error>> {
+    let mut delta = 0;
+    for edge in old.iter().filter(|k| !new.iter().any(|(n, _)| n == *k)) {
+        if release_edge(refs, out, inn, edge)? {
+            delta -= 1;
+            change.removed_edges.push(edge.clone());
+        }
+    }
+    for (edge, props) in new {
+        if put_edge(refs, out, inn, edge, props, !old.contains(edge))? {
+            delta += 1;
+            change.added_edges.push(edge.clone());
+        }
+    }
+    Ok(delta)
 }
