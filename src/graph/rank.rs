@@ -4,13 +4,13 @@ use crate::error::Result;
 use crate::model::{EdgeLabel, NodeKind};
 use crate::store::GraphStore;
 use petgraph::stable_graph::NodeIndex;
-use petgraph::visit::EdgeRef;
+use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
 use petgraph::Direction::Incoming;
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::results::{RankedEntity, Ranking};
-use super::view::GraphView;
+use super::view::{walks_back, GraphView};
 
 /// Per-entity figures for `rank`, computed once per view version.
 pub(super) struct RankTable {
@@ -29,22 +29,29 @@ impl GraphView {
     fn rank_table(&self) -> &RankTable {
         self.ranking.get_or_init(|| {
             let ranks = self.page_rank();
+            // One mark a node, stamped with the entity being walked: no set is allocated
+            // or cleared between entities.
+            let mut marks = vec![0u32; self.graph.node_bound()];
+            let mut queue = Vec::new();
             let mut rows: Vec<RankRow> = self
                 .graph
                 .node_indices()
                 .filter(|&n| self.graph[n].kind.is_entity())
-                .map(|n| {
-                    let depends_on: HashSet<NodeIndex> = self
+                .enumerate()
+                .map(|(i, n)| {
+                    let stamp = i as u32 + 1;
+                    let depends_on = self
                         .graph
                         .edges_directed(n, Incoming)
                         .filter(|e| *e.weight() == EdgeLabel::DependsOn)
                         .map(|e| e.source())
-                        .collect();
+                        .collect::<HashSet<NodeIndex>>()
+                        .len();
                     RankRow {
                         node: n,
-                        goals: self.trace_walk(n).0.len(),
-                        depends_on: depends_on.len(),
-                        pagerank: ranks.get(&n).copied().unwrap_or(0.0),
+                        goals: self.trace_count(n, stamp, &mut marks, &mut queue),
+                        depends_on,
+                        pagerank: ranks[n.index()],
                     }
                 })
                 .collect();
@@ -62,22 +69,56 @@ impl GraphView {
         })
     }
 
-    /// PageRank of every node (damping 0.85, 30 iterations).
-    fn page_rank(&self) -> HashMap<NodeIndex, f64> {
-        let dense: HashMap<NodeIndex, usize> = self
-            .graph
-            .node_indices()
-            .enumerate()
-            .map(|(i, n)| (n, i))
-            .collect();
+    /// How many goals [`GraphView::trace_walk`] from `start` reaches, without its paths:
+    /// the nodes reached are marked with `stamp` in `marks` (one slot a node index).
+    fn trace_count(
+        &self,
+        start: NodeIndex,
+        stamp: u32,
+        marks: &mut [u32],
+        queue: &mut Vec<NodeIndex>,
+    ) -> usize {
+        let mut goals = 0;
+        queue.clear();
+        queue.push(start);
+        marks[start.index()] = stamp;
+        while let Some(n) = queue.pop() {
+            let kind = self.graph[n].kind;
+            if n != start && kind == NodeKind::Goal {
+                goals += 1;
+                continue;
+            }
+            for e in self.graph.edges_directed(n, Incoming) {
+                let source = e.source();
+                if marks[source.index()] != stamp && walks_back(kind, *e.weight()) {
+                    marks[source.index()] = stamp;
+                    queue.push(source);
+                }
+            }
+        }
+        goals
+    }
+
+    /// PageRank of every node (damping 0.85, 30 iterations), by node index (0 at the
+    /// indices of removed nodes).
+    fn page_rank(&self) -> Vec<f64> {
+        let mut dense = vec![usize::MAX; self.graph.node_bound()];
+        let mut nodes = Vec::with_capacity(self.graph.node_count());
+        for (i, n) in self.graph.node_indices().enumerate() {
+            dense[n.index()] = i;
+            nodes.push(n);
+        }
         let edges: Vec<(usize, usize)> = self
             .graph
-            .edge_indices()
-            .filter_map(|e| self.graph.edge_endpoints(e))
-            .map(|(a, b)| (dense[&a], dense[&b]))
+            .edge_references()
+            .map(|e| (dense[e.source().index()], dense[e.target().index()]))
             .collect();
-        let ranks = page_rank(dense.len(), &edges, 0.85, 30);
-        dense.into_iter().map(|(n, i)| (n, ranks[i])).collect()
+        let ranks = page_rank(nodes.len(), &edges, 0.85, 30);
+        let mut by_index = vec![0.0; self.graph.node_bound()];
+        for (n, r) in nodes.into_iter().zip(ranks) {
+            by_index[n.index()] = r;
+        }
+        by_index
     }
 
     /// The class nodes of this view version (read from the store once).

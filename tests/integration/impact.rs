@@ -109,6 +109,11 @@ fn impact_reaches_exactly_the_goals_trace_reaches_and_ranks_them() {
         let at_stake: BTreeSet<&str> = impact.goals.iter().map(|g| g.goal.id.as_str()).collect();
         assert_eq!(traced, at_stake, "{}", e.name);
         assert_eq!(impact.total, trace.total, "{}", e.name);
+        assert_eq!(
+            e.goals, trace.total,
+            "rank counts the goals trace reaches: {}",
+            e.name
+        );
         assert_ranked(&impact);
         assert_paths_lead_to_the_entity(&kg, &impact);
     }
