@@ -173,6 +173,10 @@ pub enum Command {
         /// At most this many nodes.
         #[arg(long, default_value_t = 500)]
         limit: usize,
+        /// The subgraph's shape only: node ids, kinds and hops, edge identities (no
+        /// properties or evidence), as `GET /api/nodes/{id}/neighbors?fields=ids`.
+        #[arg(long)]
+        ids: bool,
         #[command(flatten)]
         out: Output,
     },

@@ -10,7 +10,8 @@ use super::ingest::{ingest_with_progress, print_summary};
 use super::output::{emit, print_json, table};
 use super::print::{print_aliases, print_search, print_show};
 use super::print_graph::{
-    print_co_dependence, print_duties, print_path, print_ranking, print_subgraph, print_trace,
+    print_co_dependence, print_duties, print_path, print_ranking, print_shape, print_subgraph,
+    print_trace,
 };
 use super::print_impact::print_impact;
 use super::remote::{self, Graph};
@@ -39,6 +40,12 @@ pub fn run(cli: Cli) -> Result<i32> {
             };
             let paths = if paths.is_empty() { vec![seeds] } else { paths };
             let report = ingest_with_progress(&g, &paths)?;
+            // What this ingest wrote is not replayed by the next process to open the folder.
+            if let Graph::Local(kg) = g {
+                if let Err(e) = kg.close_settled(&cli.data) {
+                    tracing::warn!(error = %e, "could not settle the store after ingesting");
+                }
+            }
             if out.json {
                 print_json(&report)?;
             }
@@ -153,18 +160,24 @@ pub fn run(cli: Cli) -> Result<i32> {
             labels,
             kinds,
             limit,
+            ids,
             out,
         }) => {
             let kg = remote::open(&cli.data, token.clone())?;
-            let sub = kg.neighbors(
-                &name_or_id,
-                &NeighborsRequest {
-                    depth,
-                    labels,
-                    kinds,
-                    limit,
-                },
-            )?;
+            let request = NeighborsRequest {
+                depth,
+                labels,
+                kinds,
+                limit,
+            };
+            if ids {
+                let shape = kg.neighbor_shape(&name_or_id, &request)?;
+                return emit(out, &shape, |v| {
+                    print_shape(v);
+                    Ok(())
+                });
+            }
+            let sub = kg.neighbors(&name_or_id, &request)?;
             emit(out, &sub, |v| {
                 print_subgraph(v);
                 Ok(())

@@ -1,7 +1,7 @@
 //! Tables for the graph commands: `trace`, `neighbors`, `path`, `rank`, `co-dependent`,
 //! `duties`.
 
-use crate::graph::{CoDependence, PathResult, Ranking, Subgraph, Trace};
+use crate::graph::{CoDependence, PathResult, Ranking, Subgraph, SubgraphShape, Trace};
 use crate::model::Node;
 
 use super::output::table;
@@ -107,6 +107,30 @@ pub(super) fn print_subgraph(sub: &Subgraph) {
     outln!("{t}");
     if !sub.edges.is_empty() {
         print_edges(&sub.edges, &node_names(&sub.nodes));
+    }
+}
+
+pub(super) fn print_shape(shape: &SubgraphShape) {
+    outln!(
+        "{} nodes and {} edges within {} hop{} of {}{}",
+        shape.nodes.len(),
+        shape.edges.len(),
+        shape.depth,
+        if shape.depth == 1 { "" } else { "s" },
+        shape.center,
+        if shape.truncated {
+            " (cut short by --limit)"
+        } else {
+            ""
+        }
+    );
+    let mut t = table(&["hops", "kind", "id"]);
+    for n in &shape.nodes {
+        t.add_row(vec![n.hops.to_string(), n.kind.to_string(), n.id.clone()]);
+    }
+    outln!("{t}");
+    for e in &shape.edges {
+        outln!("{} -{}-> {}", e.source, e.label, e.target);
     }
 }
 

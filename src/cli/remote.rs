@@ -5,7 +5,7 @@
 //! ([`crate::knowledge_graph::owner`]).
 
 use crate::error::{Error, Result};
-use crate::graph::{CoDependence, Impact, PathResult, Ranking, Subgraph, Trace};
+use crate::graph::{CoDependence, Impact, PathResult, Ranking, Subgraph, SubgraphShape, Trace};
 use crate::index::{SearchRequest, SearchResults};
 use crate::knowledge_graph::owner::Owner;
 use crate::knowledge_graph::{
@@ -241,6 +241,30 @@ impl Graph {
                 let mut q = vec![
                     ("depth", r.depth.to_string()),
                     ("limit", r.limit.to_string()),
+                ];
+                if !r.labels.is_empty() {
+                    q.push(("label", join(&r.labels)));
+                }
+                if !r.kinds.is_empty() {
+                    q.push(("kind", join(&r.kinds)));
+                }
+                c.get(&format!("/api/nodes/{}/neighbors", segment(name_or_id)), &q)
+            }
+        }
+    }
+
+    pub(super) fn neighbor_shape(
+        &self,
+        name_or_id: &str,
+        r: &NeighborsRequest,
+    ) -> Result<SubgraphShape> {
+        match self {
+            Graph::Local(kg) => kg.neighbor_shape(name_or_id, r),
+            Graph::Remote(c) => {
+                let mut q = vec![
+                    ("depth", r.depth.to_string()),
+                    ("limit", r.limit.to_string()),
+                    ("fields", "ids".to_string()),
                 ];
                 if !r.labels.is_empty() {
                     q.push(("label", join(&r.labels)));

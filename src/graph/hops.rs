@@ -8,7 +8,7 @@ use petgraph::visit::{EdgeFiltered, EdgeRef, UndirectedAdaptor};
 use petgraph::Direction::{Incoming, Outgoing};
 use std::collections::HashSet;
 
-use super::results::{PathResult, Subgraph};
+use super::results::{EdgeId, PathResult, ShapeNode, Subgraph, SubgraphShape};
 use super::view::{label_rank, GraphView};
 
 #[derive(Debug, Clone)]
@@ -99,30 +99,16 @@ impl GraphView {
             });
         };
         let (order, truncated) = self.hop_walk(start, depth, filter);
-        let inside: HashSet<NodeIndex> = order.iter().map(|(n, _)| *n).collect();
         let mut nodes = Vec::with_capacity(order.len());
-        let mut edges = Vec::new();
         for &(n, _) in &order {
             if n == start {
                 nodes.push(center.clone());
             } else if let Some(node) = store.node(self.id(n))? {
                 nodes.push(node);
             }
-            let mut out: Vec<_> = self
-                .graph
-                .edges_directed(n, Outgoing)
-                .filter(|e| inside.contains(&e.target()))
-                .filter(|e| filter.labels.is_empty() || filter.labels.contains(e.weight()))
-                .map(|e| e.id())
-                .collect();
-            out.sort_unstable_by_key(|e| self.edge_key(*e));
-            for e in out {
-                let (s, l, t) = self.edge_key(e);
-                if let Some(edge) = store.edge(s, l, t)? {
-                    edges.push(edge);
-                }
-            }
         }
+        // (an edge's evidence is cut from its goal, one of the nodes just read)
+        let edges = store.edges_by_key(self.edges_among(&order, filter), &nodes)?;
         Ok(Subgraph {
             center: center.id,
             depth,
@@ -130,6 +116,72 @@ impl GraphView {
             edges,
             truncated,
         })
+    }
+
+    /// The shape of [`GraphView::neighbors`]: the same nodes and edges in the same order,
+    /// by id, from the view alone.
+    pub fn neighbor_shape(
+        &self,
+        center: &str,
+        depth: usize,
+        filter: &HopFilter<'_>,
+    ) -> SubgraphShape {
+        let Some(start) = self.index(center) else {
+            return SubgraphShape {
+                center: center.to_string(),
+                depth,
+                nodes: Vec::new(),
+                edges: Vec::new(),
+                truncated: false,
+            };
+        };
+        let (order, truncated) = self.hop_walk(start, depth, filter);
+        let edges = self
+            .edges_among(&order, filter)
+            .into_iter()
+            .map(|(s, label, t)| EdgeId {
+                source: s.to_string(),
+                label,
+                target: t.to_string(),
+            })
+            .collect();
+        SubgraphShape {
+            center: center.to_string(),
+            depth,
+            nodes: order
+                .iter()
+                .map(|&(n, hops)| ShapeNode {
+                    id: self.id(n).to_string(),
+                    kind: self.graph[n].kind,
+                    hops,
+                })
+                .collect(),
+            edges,
+            truncated,
+        }
+    }
+
+    /// The edges between the nodes of a walk (of the filter's labels): by source in walk
+    /// order, then by (source, label, target).
+    fn edges_among(
+        &self,
+        order: &[(NodeIndex, usize)],
+        filter: &HopFilter<'_>,
+    ) -> Vec<(&str, EdgeLabel, &str)> {
+        let inside: HashSet<NodeIndex> = order.iter().map(|(n, _)| *n).collect();
+        let mut keys = Vec::new();
+        for &(n, _) in order {
+            let first = keys.len();
+            keys.extend(
+                self.graph
+                    .edges_directed(n, Outgoing)
+                    .filter(|e| inside.contains(&e.target()))
+                    .filter(|e| filter.labels.is_empty() || filter.labels.contains(e.weight()))
+                    .map(|e| self.edge_key(e.id())),
+            );
+            keys[first..].sort_unstable();
+        }
+        keys
     }
 
     /// A shortest path between two nodes, following edges either way (only edges with

@@ -36,7 +36,7 @@ pub use impact::{
 };
 pub use rank::page_rank;
 pub use results::{
-    CoDependence, CoDependentGoal, NodeRef, PathResult, RankedEntity, Ranking, Subgraph, Trace,
-    TraceGroup, TracedGoal,
+    CoDependence, CoDependentGoal, EdgeId, NodeRef, PathResult, RankedEntity, Ranking, ShapeNode,
+    Subgraph, SubgraphShape, Trace, TraceGroup, TracedGoal,
 };
 pub use view::{GraphView, MAX_DEPTH};

@@ -91,6 +91,37 @@ pub struct Subgraph {
     pub truncated: bool,
 }
 
+/// `neighbors --ids` (`?fields=ids`): the same subgraph as [`Subgraph`], its shape only
+/// (node ids and kinds, edge identities), answered from the graph view without reading a
+/// node or an edge from the store.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SubgraphShape {
+    pub center: String,
+    pub depth: usize,
+    /// Nearest first; the center is the first node.
+    pub nodes: Vec<ShapeNode>,
+    /// Every edge between the nodes (of the allowed labels), in the order of
+    /// [`Subgraph::edges`].
+    pub edges: Vec<EdgeId>,
+    pub truncated: bool,
+}
+
+/// A node of a [`SubgraphShape`]: its id and kind, and how many hops from the center.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ShapeNode {
+    pub id: String,
+    pub kind: NodeKind,
+    pub hops: usize,
+}
+
+/// An edge by its identity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct EdgeId {
+    pub source: String,
+    pub label: EdgeLabel,
+    pub target: String,
+}
+
 /// `path`: a shortest path, nodes and edges in order from `from` to `to`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PathResult {

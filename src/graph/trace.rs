@@ -31,15 +31,24 @@ impl GraphView {
                 goals.push(n);
                 continue;
             }
+            // Stronger labels first; among the nodes a walk goes on from, by id, so the
+            // path a goal is shown by does not depend on the order the view numbered its
+            // nodes in (a view carried along writes and one built at once agree). Goals
+            // end the walk: their order does not matter, and their ids are not compared.
             incoming.clear();
             incoming.extend(
                 self.graph
                     .edges_directed(n, Incoming)
                     .filter(|e| walks_back(kind, *e.weight()))
-                    .map(|e| (label_rank(*e.weight()), e.source(), e.id())),
+                    .map(|e| {
+                        let source = e.source();
+                        let onward = self.graph[source].kind != NodeKind::Goal;
+                        let id = if onward { self.id(source) } else { "" };
+                        (label_rank(*e.weight()), !onward, id, source, e.id())
+                    }),
             );
             incoming.sort_unstable();
-            for &(_, source, edge) in &incoming {
+            for &(_, _, _, source, edge) in &incoming {
                 if source != start && !first_edge.contains_key(&source) {
                     first_edge.insert(source, edge);
                     queue.push_back(source);

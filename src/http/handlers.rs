@@ -240,28 +240,44 @@ pub struct NeighborsParams {
     pub kind: Option<String>,
     /// At most this many nodes (1–5000, default 500).
     pub limit: Option<usize>,
+    /// `all` (default): whole nodes and edges, with their evidence. `ids`: the same
+    /// subgraph by ids only (`SubgraphShape`: node ids, kinds and hops, edge identities),
+    /// answered from the in-memory graph, for scripts that walk the shape.
+    pub fields: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/nodes/{id}/neighbors", tag = "graph",
     params(("id" = String, Path, description = "Node id, name or alias"), NeighborsParams),
     responses(
-        (status = 200, description = "The subgraph within `depth` hops, nearest first", body = Subgraph),
+        (status = 200, description = "The subgraph within `depth` hops, nearest first (a `SubgraphShape` with `fields=ids`)", body = Subgraph),
         (status = 400, description = "Bad parameter", body = ErrorBody),
         (status = 404, description = "Unknown or ambiguous name", body = ErrorBody)))]
 pub async fn neighbors(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
     ApiQuery(p): ApiQuery<NeighborsParams>,
-) -> Result<Json<Subgraph>, ApiError> {
+) -> Result<Response, ApiError> {
     let request = NeighborsRequest {
         depth: limits::NEIGHBORS_DEPTH.check(p.depth)?,
         labels: list::<EdgeLabel>("label", p.label.as_deref())?,
         kinds: list::<NodeKind>("kind", p.kind.as_deref())?,
         limit: limits::NEIGHBORS_LIMIT.check(p.limit)?,
     };
-    Ok(Json(
-        blocking(&state, move |kg| kg.neighbors(&id, &request)).await?,
-    ))
+    match p.fields.as_deref() {
+        None | Some("all") => Ok(Json(
+            blocking(&state, move |kg| kg.neighbors(&id, &request)).await?,
+        )
+        .into_response()),
+        Some("ids") => Ok(Json(
+            blocking(&state, move |kg| kg.neighbor_shape(&id, &request)).await?,
+        )
+        .into_response()),
+        Some(other) => Err(crate::error::Error::InvalidParam {
+            param: "fields",
+            reason: format!("{other:?} is neither all nor ids"),
+        }
+        .into()),
+    }
 }
 
 /// `GET /api/nodes/{id}/co-dependent`

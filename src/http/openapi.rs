@@ -5,9 +5,9 @@ use super::error::{ErrorBody, ErrorDetail};
 use super::handlers;
 use super::ui_api;
 use crate::graph::{
-    CoDependence, CoDependentGoal, Impact, ImpactGoal, ImpactGroup, ImpactPath, NodeRef,
-    PathResult, RankedEntity, Ranking, Stake, StakeDocument, StakeTarget, Subgraph, Trace,
-    TraceGroup, TracedGoal,
+    CoDependence, CoDependentGoal, EdgeId, Impact, ImpactGoal, ImpactGroup, ImpactPath, NodeRef,
+    PathResult, RankedEntity, Ranking, ShapeNode, Stake, StakeDocument, StakeTarget, Subgraph,
+    SubgraphShape, Trace, TraceGroup, TracedGoal,
 };
 use crate::knowledge_graph::{DocumentList, DocumentOutcome, DocumentSummary, NodeView};
 use crate::limits;
@@ -61,7 +61,7 @@ with a 4xx status; a 500 means a fault inside the server."
         super::aliases::remove_by_query,
     ),
     components(schemas(
-        Node, Edge, NodeKind, EdgeLabel, NodeRef, NodeView, Trace, TraceGroup, TracedGoal, Subgraph,
+        Node, Edge, NodeKind, EdgeLabel, NodeRef, NodeView, Trace, TraceGroup, TracedGoal, Subgraph, SubgraphShape, ShapeNode, EdgeId,
         PathResult, Ranking, RankedEntity, CoDependence, CoDependentGoal, Stats,
         DocumentOutcome, DocumentList, DocumentSummary, SearchResultsSchema, SearchHitSchema,
         ErrorBody, ErrorDetail, handlers::Health, ui_api::Facets, ui_api::FacetCount,

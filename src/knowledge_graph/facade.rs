@@ -2,7 +2,9 @@
 
 use crate::error::{Error, Result};
 use crate::extract::{Extractor, Segmenter};
-use crate::graph::{CoDependence, GraphView, HopFilter, PathResult, Ranking, Subgraph, Trace};
+use crate::graph::{
+    CoDependence, GraphView, HopFilter, PathResult, Ranking, Subgraph, SubgraphShape, Trace,
+};
 use crate::index::TextIndex;
 use crate::limits;
 use crate::model::{EdgeLabel, NodeKind};
@@ -48,6 +50,14 @@ impl KnowledgeGraph {
     pub fn open(data_dir: &Path) -> Result<KnowledgeGraph> {
         let store = GraphStore::open(&data_dir.join("graph"))?;
         KnowledgeGraph::open_store(data_dir, store)
+    }
+
+    /// Close the data folder at `data_dir` after a long write (an ingest) so that the next
+    /// process to open it starts at once ([`GraphStore::settle`]): the graph is dropped,
+    /// its store opened and closed once more.
+    pub fn close_settled(self, data_dir: &Path) -> Result<()> {
+        drop(self);
+        GraphStore::settle(&data_dir.join("graph"))
     }
 
     /// Open the data folder for a command that passes over the whole graph once (export,
@@ -162,6 +172,35 @@ impl KnowledgeGraph {
             limit: request.limit,
         };
         self.with_graph(|v| v.neighbors(&self.store, center, request.depth, &filter))
+    }
+
+    /// [`KnowledgeGraph::neighbors`] as ids only: the same nodes and edges in the same
+    /// order, without their properties and evidence, answered from the graph view (one
+    /// store read, to resolve the name).
+    pub fn neighbor_shape(
+        &self,
+        name_or_id: &str,
+        request: &NeighborsRequest,
+    ) -> Result<SubgraphShape> {
+        limits::NEIGHBORS_DEPTH.check(Some(request.depth))?;
+        limits::NEIGHBORS_LIMIT.check(Some(request.limit))?;
+        let center = self.resolve(name_or_id)?;
+        let filter = HopFilter {
+            labels: &request.labels,
+            kinds: &request.kinds,
+            limit: request.limit,
+        };
+        self.with_graph(|v| {
+            let mut shape = v.neighbor_shape(&center.id, request.depth, &filter);
+            if shape.nodes.is_empty() {
+                shape.nodes.push(crate::graph::ShapeNode {
+                    id: center.id.clone(),
+                    kind: center.kind,
+                    hops: 0,
+                });
+            }
+            Ok(shape)
+        })
     }
 
     /// A shortest path between two nodes, edges followed either way (only `labels`, when

@@ -87,3 +87,27 @@ impl KnowledgeGraph {
         }
     }
 }
+
+impl KnowledgeGraph {
+    /// [`KnowledgeGraph::ingest_paths`] with the graph view kept along and its snapshot
+    /// saved at the end, so a server started on the folder next reads the snapshot
+    /// instead of building the view from the store. The view comes from its snapshot (or
+    /// is built, once, when there is none) before the first write and follows each write;
+    /// failing to keep it costs only a slower next start.
+    pub fn ingest_keeping_view(
+        &self,
+        paths: &[std::path::PathBuf],
+        progress: &mut dyn FnMut(super::Progress<'_>),
+    ) -> Result<super::IngestReport> {
+        if self.snapshot.is_some() {
+            if let Err(e) = self.warm_graph() {
+                tracing::warn!(error = %e, "could not read the graph view before ingesting");
+            }
+        }
+        let report = self.ingest_paths(paths, progress)?;
+        if let Err(e) = self.save_graph() {
+            tracing::warn!(error = %e, "could not save the graph view snapshot");
+        }
+        Ok(report)
+    }
+}

@@ -131,10 +131,12 @@ fn as_offsets(
 type Row = (Props, u8, Field, usize, usize, usize, usize, Option<String>);
 
 /// The goals a read has looked up, so a read of many edges decodes each goal once.
-/// Bounded: it starts afresh past [`GoalCache::MAX`] goals.
+/// Bounded: it starts afresh past [`GoalCache::MAX`] goals (the goals it was given with
+/// [`GoalCache::knowing`] stay).
 pub(super) struct GoalCache<'a> {
     nodes: &'a sled::Tree,
     goals: HashMap<String, Option<Arc<GoalText>>>,
+    known: HashMap<&'a str, Arc<GoalText>>,
 }
 
 impl<'a> GoalCache<'a> {
@@ -144,10 +146,25 @@ impl<'a> GoalCache<'a> {
         GoalCache {
             nodes,
             goals: HashMap::new(),
+            known: HashMap::new(),
         }
     }
 
+    /// A cache that takes the texts of the goals among `nodes` from them, not the store
+    /// (a caller that read the nodes already).
+    pub(super) fn knowing(tree: &'a sled::Tree, nodes: &'a [Node]) -> GoalCache<'a> {
+        let mut cache = GoalCache::new(tree);
+        cache.known = nodes
+            .iter()
+            .filter_map(|n| Some((n.id.as_str(), Arc::new(GoalText::of(n)?))))
+            .collect();
+        cache
+    }
+
     fn get(&mut self, id: &str) -> Result<Option<Arc<GoalText>>> {
+        if let Some(text) = self.known.get(id) {
+            return Ok(Some(text.clone()));
+        }
         if let Some(g) = self.goals.get(id) {
             return Ok(g.clone());
         }

@@ -175,6 +175,16 @@ impl GraphStore {
         GraphStore::open_with_cache(dir, Some(BULK_CACHE_BYTES))
     }
 
+    /// Open the store at `dir` and close it again, so the next opener does not replay the
+    /// log: sled (0.34) writes the snapshot of its page table only when it opens, after
+    /// replaying everything written since the last one. Done at the end of a long write
+    /// (an ingest), it saves a server started next those seconds (2.3 s after an ingest
+    /// of 5,000 documents).
+    pub fn settle(dir: &Path) -> Result<()> {
+        drop(GraphStore::open_bulk(dir)?);
+        Ok(())
+    }
+
     /// Open with sled's page cache capped at `cache_bytes` (sled's default when `None`).
     pub fn open_with_cache(dir: &Path, cache_bytes: Option<u64>) -> Result<GraphStore> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
@@ -383,6 +393,29 @@ impl GraphStore {
                 })
             })
             .transpose()
+    }
+
+    /// Edges by identity, with their props, in the order given (any not stored left out).
+    /// Evidence sentences are cut from the goals among `nodes` where the edge's goal is
+    /// one of them (a caller that read them already), else from the store.
+    pub fn edges_by_key<'k>(
+        &self,
+        keys: impl IntoIterator<Item = (&'k str, EdgeLabel, &'k str)>,
+        nodes: &[Node],
+    ) -> Result<Vec<Edge>> {
+        let mut goals = edge_value::GoalCache::knowing(&self.nodes, nodes);
+        let mut edges = Vec::new();
+        for (source, label, target) in keys {
+            if let Some(v) = self.out.get(keys::edge(source, label, target))? {
+                edges.push(Edge {
+                    source: source.to_string(),
+                    target: target.to_string(),
+                    label,
+                    props: goals.decode(source, target, &v)?,
+                });
+            }
+        }
+        Ok(edges)
     }
 
     /// Call `f(source, label, target)` for every edge, in (target, label, source) order,

@@ -118,3 +118,65 @@ fn a_batch_cut_off_before_its_links_is_finished_by_the_next_ingest() {
     assert!(kg.store().unlinked().unwrap().is_empty());
     assert_eq!(kg.store().verify().unwrap(), Vec::<String>::new());
 }
+
+/// What a graph answers that depends on the view: the ranking (PageRank to nine places:
+/// a view carried along writes numbers its nodes otherwise than one built at once, which
+/// moves the sums' last bits) and the traces of the most depended-on entities, by id,
+/// with the path each goal is shown by.
+fn view_answers(kg: &KnowledgeGraph) -> Value {
+    let rank = kg.rank(None, 15).unwrap();
+    let mut rows: Vec<Value> = rank
+        .entities
+        .iter()
+        .map(|e| serde_json::json!([e.id, e.goals, e.depends_on, (e.pagerank * 1e9).round()]))
+        .collect();
+    rows.sort_by_key(|r| r[0].as_str().unwrap().to_string());
+    let traces: serde_json::Map<String, Value> = rank
+        .entities
+        .iter()
+        .map(|e| {
+            let t = serde_json::to_value(kg.trace(&e.id, None).unwrap()).unwrap();
+            (e.id.clone(), t)
+        })
+        .collect();
+    serde_json::json!({ "total": rank.total, "rank": rows, "traces": traces })
+}
+
+#[test]
+fn an_ingest_leaves_the_graph_view_saved_for_the_next_start() {
+    let tmp = tempfile::tempdir().unwrap();
+    let files = corpus(&tmp.path().join("docs"));
+    let data = tmp.path().join("data");
+    let snapshot = data.join(plangraph::knowledge_graph::GRAPH_SNAPSHOT);
+    let (first, second) = files.split_at(files.len() / 2);
+    let current = || {
+        let store = plangraph::store::GraphStore::open(&data.join("graph")).unwrap();
+        plangraph::graph::GraphView::load(&snapshot, &store).is_some()
+    };
+
+    // Into an empty folder, then more into it (the view read back from its snapshot and
+    // carried along the writes and the links between years).
+    for part in [first, second] {
+        let kg = KnowledgeGraph::open(&data).unwrap();
+        let report = kg.ingest_keeping_view(part, &mut |_| {}).unwrap();
+        assert_eq!(report.ingested, part.len(), "{:?}", report.files);
+        drop(kg);
+        assert!(
+            current(),
+            "the snapshot is of the store as the ingest left it"
+        );
+    }
+
+    // The carried view answers as one built afresh from the store.
+    let kg = KnowledgeGraph::open(&data).unwrap();
+    let carried = view_answers(&kg);
+    drop(kg);
+    std::fs::remove_file(&snapshot).unwrap();
+    let kg = KnowledgeGraph::open(&data).unwrap();
+    let built = view_answers(&kg);
+    assert!(built["rank"].as_array().unwrap().len() >= 10);
+    assert!(
+        carried == built,
+        "the view carried along the writes answers otherwise than one built afresh"
+    );
+}

@@ -366,7 +366,44 @@ async fn neighbors_take_a_depth_and_filters() {
     .json();
     assert_eq!(filtered["nodes"].as_array().unwrap().len(), 3);
 
+    // By ids only: the same nodes and edges, in the same order, without their texts.
+    for q in [
+        "depth=2",
+        "depth=3&label=mentions&kind=goal,place",
+        "depth=2&limit=4",
+    ] {
+        let whole = get(&app, &format!("/api/nodes/{zone}/neighbors?{q}"))
+            .await
+            .json();
+        let r = get(&app, &format!("/api/nodes/{zone}/neighbors?{q}&fields=ids")).await;
+        assert_eq!(r.status, StatusCode::OK, "{q}");
+        let shape = r.json();
+        let ids = |v: &serde_json::Value, f: &str| -> Vec<String> {
+            v["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n[f].to_string())
+                .collect()
+        };
+        assert_eq!(ids(&shape, "id"), ids(&whole, "id"), "{q}");
+        assert_eq!(ids(&shape, "kind"), ids(&whole, "kind"), "{q}");
+        let edges = |v: &serde_json::Value| -> Vec<String> {
+            v["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| format!("{} {} {}", e["source"], e["label"], e["target"]))
+                .collect()
+        };
+        assert_eq!(edges(&shape), edges(&whole), "{q}");
+        assert_eq!(shape["truncated"], whole["truncated"], "{q}");
+        assert_eq!(shape["nodes"][0]["hops"], 0);
+        assert!(shape["nodes"][1].get("props").is_none());
+    }
+
     for bad in [
+        "fields=names",
         "depth=abc",
         "depth=-1",
         "depth=9",
