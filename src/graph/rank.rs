@@ -32,6 +32,7 @@ impl GraphView {
             // One mark a node, stamped with the entity being walked: no set is allocated
             // or cleared between entities.
             let mut marks = vec![0u32; self.graph.node_bound()];
+            let mut direct = vec![0u32; self.graph.node_bound()];
             let mut queue = Vec::new();
             let mut rows: Vec<RankRow> = self
                 .graph
@@ -40,13 +41,14 @@ impl GraphView {
                 .enumerate()
                 .map(|(i, n)| {
                     let stamp = i as u32 + 1;
-                    let depends_on = self
-                        .graph
-                        .edges_directed(n, Incoming)
-                        .filter(|e| *e.weight() == EdgeLabel::DependsOn)
-                        .map(|e| e.source())
-                        .collect::<HashSet<NodeIndex>>()
-                        .len();
+                    let mut depends_on = 0;
+                    for e in self.graph.edges_directed(n, Incoming) {
+                        let source = e.source().index();
+                        if *e.weight() == EdgeLabel::DependsOn && direct[source] != stamp {
+                            direct[source] = stamp;
+                            depends_on += 1;
+                        }
+                    }
                     RankRow {
                         node: n,
                         goals: self.trace_count(n, stamp, &mut marks, &mut queue),
@@ -121,23 +123,52 @@ impl GraphView {
         by_index
     }
 
-    /// The class nodes of this view version (read from the store once).
+    /// The class nodes of this view version: read from the store once, then carried
+    /// along writes (only the nodes a write added or rewrote are read again).
     fn class_set(&self, store: &GraphStore) -> Result<&HashSet<NodeIndex>> {
         if let Some(s) = self.classes.get() {
             return Ok(s);
         }
-        let mut set = HashSet::new();
-        for n in self.graph.node_indices() {
+        let is_class = |n: NodeIndex| -> Result<bool> {
             if !self.graph[n].kind.is_entity() {
-                continue;
+                return Ok(false);
             }
-            if let Some(node) = store.node(self.id(n))? {
-                if node.is_class() {
-                    set.insert(n);
+            Ok(store.node(self.id(n))?.is_some_and(|node| node.is_class()))
+        };
+        let set = match &self.classes_carried {
+            Some((carried, touched)) => {
+                let mut set = carried.clone();
+                for &n in touched {
+                    if self.graph.node_weight(n).is_none() {
+                        continue;
+                    }
+                    if is_class(n)? {
+                        set.insert(n);
+                    } else {
+                        set.remove(&n);
+                    }
                 }
+                set
             }
-        }
+            None => {
+                let mut set = HashSet::new();
+                for n in self.graph.node_indices() {
+                    if is_class(n)? {
+                        set.insert(n);
+                    }
+                }
+                set
+            }
+        };
         Ok(self.classes.get_or_init(|| set))
+    }
+
+    /// Compute what `rank` needs of this view version now (its table and class nodes),
+    /// so the next `rank` does not.
+    pub fn warm_rank(&self, store: &GraphStore) -> Result<()> {
+        self.rank_table();
+        self.class_set(store)?;
+        Ok(())
     }
 
     /// Entities (of `kind`, or of every entity kind) by how many goals depend on them,
@@ -188,36 +219,75 @@ pub fn page_rank(n: usize, edges: &[(usize, usize)], damping: f64, rounds: usize
     if n == 0 {
         return Vec::new();
     }
-    let mut out_degree = vec![0f64; n];
-    let mut links: Vec<(usize, usize)> = Vec::with_capacity(edges.len());
+    // Sources by target (a counting sort, `O(edges)`), each source once a target.
+    let mut out_degree = vec![0u32; n];
+    let mut start = vec![0usize; n + 1];
     for &(a, b) in edges {
-        out_degree[a] += 1.0;
-        links.push((b, a));
+        out_degree[a] += 1;
+        start[b + 1] += 1;
     }
-    links.sort_unstable();
-    links.dedup();
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut fill = start.clone();
+    let mut sources = vec![0u32; edges.len()];
+    for &(a, b) in edges {
+        sources[fill[b]] = a as u32;
+        fill[b] += 1;
+    }
+    let mut seen = vec![u32::MAX; n];
+    let mut links_start = Vec::with_capacity(n + 1);
+    let mut links: Vec<u32> = Vec::with_capacity(edges.len());
+    links_start.push(0);
+    for v in 0..n {
+        for &w in &sources[start[v]..start[v + 1]] {
+            if seen[w as usize] != v as u32 {
+                seen[w as usize] = v as u32;
+                links.push(w);
+            }
+        }
+        links_start.push(links.len());
+    }
+    drop(sources);
     let nf = n as f64;
+    let (jump, dangling) = ((1.0 - damping) / nf, damping / nf);
+    // what a node passes along each link, a unit of rank (none without out-edges)
+    let per_link: Vec<f64> = out_degree
+        .iter()
+        .map(|&d| {
+            if d == 0 {
+                0.0
+            } else {
+                damping / f64::from(d) - jump
+            }
+        })
+        .collect();
     let mut ranks = vec![1.0 / nf; n];
-    let mut next = vec![0f64; n];
+    let mut share = vec![0f64; n];
     for _ in 0..rounds {
         // Every node gets the random jump of every node with out-edges, and the damped
         // share of every node without; a link replaces the jump by the damped share.
         let mut base = 0.0;
-        for (w, r) in ranks.iter().enumerate() {
-            base += if out_degree[w] == 0.0 {
-                damping * r / nf
-            } else {
-                (1.0 - damping) * r / nf
-            };
+        for (((r, d), s), l) in ranks
+            .iter()
+            .zip(&out_degree)
+            .zip(share.iter_mut())
+            .zip(&per_link)
+        {
+            base += r * if *d == 0 { dangling } else { jump };
+            *s = r * l;
         }
-        next.iter_mut().for_each(|x| *x = base);
-        for &(v, w) in &links {
-            let r = ranks[w];
-            next[v] += damping * r / out_degree[w] - (1.0 - damping) * r / nf;
+        let mut sum = 0.0;
+        for (v, r) in ranks.iter_mut().enumerate() {
+            let mut x = base;
+            for &w in &links[links_start[v]..links_start[v + 1]] {
+                x += share[w as usize];
+            }
+            *r = x;
+            sum += x;
         }
-        let sum: f64 = next.iter().sum();
-        for (r, x) in ranks.iter_mut().zip(&next) {
-            *r = x / sum;
+        for r in ranks.iter_mut() {
+            *r /= sum;
         }
     }
     ranks

@@ -81,6 +81,7 @@ impl GraphView {
             generation,
             ranking: OnceLock::new(),
             classes: OnceLock::new(),
+            classes_carried: None,
         };
         let mut order = Vec::with_capacity(nodes);
         for _ in 0..nodes {

@@ -74,6 +74,9 @@ pub struct GraphView {
     /// The class nodes (`props.class`: 技术创新中心, 重点实验室), read from the store once
     /// per view version, for `rank`.
     pub(super) classes: OnceLock<std::collections::HashSet<NodeIndex>>,
+    /// The class nodes of an earlier version and the nodes written since: the next `rank`
+    /// reads only those from the store, not every entity again.
+    pub(super) classes_carried: Option<(std::collections::HashSet<NodeIndex>, Vec<NodeIndex>)>,
 }
 
 impl GraphView {
@@ -92,6 +95,7 @@ impl GraphView {
             generation,
             ranking: OnceLock::new(),
             classes: OnceLock::new(),
+            classes_carried: None,
         };
         let mut goals = Vec::new();
         for r in store.node_kinds() {
@@ -158,30 +162,43 @@ impl GraphView {
         if self.generation + 1 != change.generation {
             return false;
         }
+        let mut carried = match self.classes.take() {
+            Some(set) => Some((set, Vec::new())),
+            None => self.classes_carried.take(),
+        };
         for (s, l, t) in &change.removed_edges {
             self.remove_edge(s, *l, t);
         }
         for id in &change.removed_nodes {
             if let Some(ix) = self.ids.remove(id.as_str()) {
                 self.graph.remove_node(ix);
+                if let Some((set, _)) = &mut carried {
+                    set.remove(&ix);
+                }
             }
         }
         for (id, kind) in &change.added_nodes {
-            self.ensure_node(id, *kind);
+            let ix = self.ensure_node(id, *kind);
+            if let Some((_, touched)) = &mut carried {
+                touched.push(ix);
+            }
         }
         for (s, l, t) in &change.added_edges {
             self.ensure_edge(s, *l, t);
         }
         // A rewritten goal may have moved (its unit, year, category or number): its key is
-        // read again by `follow`.
+        // read again by `follow`. A rewritten entity may have become a class, or stopped.
         for id in &change.updated_nodes {
             if let Some(&ix) = self.ids.get(id.as_str()) {
                 self.graph[ix].goal = None;
+                if let Some((_, touched)) = &mut carried {
+                    touched.push(ix);
+                }
             }
         }
         self.generation = change.generation;
         self.ranking = OnceLock::new();
-        self.classes = OnceLock::new();
+        self.classes_carried = carried;
         true
     }
 

@@ -41,9 +41,9 @@ pub async fn add(
             format!("expected a JSON object {{\"alias\": …, \"name\": …}}: {e}"),
         )
     })?;
-    Ok(Json(
-        blocking(&state, move |kg| kg.add_alias(&new.alias, &new.name)).await?,
-    ))
+    let change = blocking(&state, move |kg| kg.add_alias(&new.alias, &new.name)).await?;
+    state.kg.rewarm();
+    Ok(Json(change))
 }
 
 #[utoipa::path(get, path = "/api/aliases", tag = "graph",
@@ -74,9 +74,9 @@ pub async fn remove(
     _access: WriteAccess,
     ApiPath(alias): ApiPath<String>,
 ) -> Result<Json<AliasChange>, ApiError> {
-    Ok(Json(
-        blocking(&state, move |kg| kg.remove_alias(&alias)).await?,
-    ))
+    let change = blocking(&state, move |kg| kg.remove_alias(&alias)).await?;
+    state.kg.rewarm();
+    Ok(Json(change))
 }
 
 #[utoipa::path(delete, path = "/api/aliases", tag = "graph", params(AliasParam),
@@ -92,7 +92,7 @@ pub async fn remove_by_query(
     _access: WriteAccess,
     ApiQuery(p): ApiQuery<AliasParam>,
 ) -> Result<Json<AliasChange>, ApiError> {
-    Ok(Json(
-        blocking(&state, move |kg| kg.remove_alias(&p.alias)).await?,
-    ))
+    let change = blocking(&state, move |kg| kg.remove_alias(&p.alias)).await?;
+    state.kg.rewarm();
+    Ok(Json(change))
 }

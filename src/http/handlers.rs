@@ -455,9 +455,9 @@ pub async fn upload(
             format!("unsupported file type `{name}` (plangraph reads .txt, .md and .docx)"),
         ));
     }
-    Ok(Json(
-        blocking(&state, move |kg| kg.ingest_bytes(&name, &body)).await?,
-    ))
+    let outcome = blocking(&state, move |kg| kg.ingest_bytes(&name, &body)).await?;
+    state.kg.rewarm();
+    Ok(Json(outcome))
 }
 
 /// Any other route.

@@ -39,6 +39,9 @@ pub struct KnowledgeGraph {
     /// serialises saves.
     pub(super) saved_generation: Mutex<Option<u64>>,
     pub(super) extractor: Extractor,
+    /// Set while a thread recomputes what the first query after a write waits for
+    /// ([`KnowledgeGraph::rewarm`]).
+    pub(super) rewarming: std::sync::atomic::AtomicBool,
 }
 
 /// The graph view's snapshot file in the data folder.
@@ -96,6 +99,7 @@ impl KnowledgeGraph {
             snapshot,
             saved_generation: Mutex::new(None),
             extractor: Extractor::new(seg),
+            rewarming: std::sync::atomic::AtomicBool::new(false),
         };
         kg.sync_index()?;
         Ok(kg)

@@ -76,6 +76,37 @@ impl KnowledgeGraph {
         self.with_graph(|v| Ok((v.node_count(), v.edge_count())))
     }
 
+    /// After a write (a server calls this once an upload or an alias change is answered):
+    /// recompute on another thread what the next `rank` would otherwise compute while its
+    /// caller waits (the ranking over the whole graph, the class nodes), for the store's
+    /// newest version. Writes during the recompute are caught up with by the same thread;
+    /// at most one such thread runs.
+    pub fn rewarm(self: &std::sync::Arc<Self>) {
+        use std::sync::atomic::Ordering::SeqCst;
+        if self.rewarming.swap(true, SeqCst) {
+            return;
+        }
+        let kg = self.clone();
+        let work = move || loop {
+            let before = kg.store.generation().ok();
+            if let Err(e) = kg.with_graph(|v| v.warm_rank(&kg.store)) {
+                tracing::warn!(error = %e, "could not rank the graph after a write");
+            }
+            kg.rewarming.store(false, SeqCst);
+            // (a write since: go again, unless its own call started a thread)
+            if kg.store.generation().ok() == before || kg.rewarming.swap(true, SeqCst) {
+                break;
+            }
+        };
+        let spawned = std::thread::Builder::new()
+            .name("rank-after-write".into())
+            .spawn(work);
+        if let Err(e) = spawned {
+            self.rewarming.store(false, SeqCst);
+            tracing::warn!(error = %e, "could not start ranking after a write");
+        }
+    }
+
     /// Save the graph view's snapshot if documents were added since the last one, so the
     /// next start reads it instead of scanning the store. A server calls this when it
     /// stops. Returns whether it wrote one.

@@ -76,3 +76,46 @@ fn rank_lists_named_platforms_unless_asked_for_classes() {
         .iter()
         .any(|s| s.name == "青岛海洋装备研究院" && !s.class));
 }
+
+/// A graph ranked once, then written to: the class nodes are carried along the writes
+/// (only what a write added or rewrote is read again), and the ranking after the write is
+/// the ranking of a graph that held both documents before it was first ranked.
+#[test]
+fn rank_after_writes_knows_the_classes_the_writes_brought() {
+    const LATER: &str = "某市科学技术局2024年工作要点
+一、平台
+1.建设新型研发机构。支持青岛海洋装备研究院建设。
+2.推进各级技术创新中心建设。依托青岛海洋装备研究院开展攻关。
+";
+    let kg = std::sync::Arc::new(KnowledgeGraph::temporary().unwrap());
+    kg.ingest_bytes("classes-2023.txt", DOC.as_bytes()).unwrap();
+    let first = kg.rank_with(None, 100, true).unwrap();
+    assert!(first.entities.iter().any(|e| e.name == "重点实验室" && e.class));
+    kg.ingest_bytes("classes-2024.txt", LATER.as_bytes()).unwrap();
+    // as a server does after a write: the ranking is recomputed on another thread, and a
+    // query meanwhile gets the same answer
+    kg.rewarm();
+    let rank = |kg: &KnowledgeGraph, classes: bool| -> Vec<(String, bool, usize)> {
+        let mut r: Vec<_> = kg
+            .rank_with(None, 100, classes)
+            .unwrap()
+            .entities
+            .into_iter()
+            .map(|e| (e.name, e.class, e.goals))
+            .collect();
+        r.sort();
+        r
+    };
+    let after = rank(&kg, true);
+    assert!(
+        after.iter().any(|(n, class, _)| n.ends_with("技术创新中心") && *class),
+        "{after:?}"
+    );
+    assert!(rank(&kg, false).iter().all(|(_, class, _)| !class));
+
+    let fresh = KnowledgeGraph::temporary().unwrap();
+    fresh.ingest_bytes("classes-2023.txt", DOC.as_bytes()).unwrap();
+    fresh.ingest_bytes("classes-2024.txt", LATER.as_bytes()).unwrap();
+    assert_eq!(after, rank(&fresh, true));
+    assert_eq!(rank(&kg, false), rank(&fresh, false));
+}
