@@ -86,12 +86,24 @@ fn main() {
         let r = kg.trace(id, Some(20)).unwrap();
         json!({"total": r.total, "ids": r.goals.iter().map(|g| g.goal.id.clone()).collect::<Vec<_>>()})
     });
+    let request = NeighborsRequest {
+        depth: 2,
+        limit: 500,
+        ..Default::default()
+    };
+    // The shape (ids), what the peers answer; and the whole nodes with every edge's
+    // evidence, what the page shows.
     let hop2: Ask = Box::new(|id| {
-        let request = NeighborsRequest {
-            depth: 2,
-            limit: 500,
-            ..Default::default()
-        };
+        let r = kg.neighbor_shape(id, &request).unwrap();
+        let ids: Vec<String> = r.nodes.iter().map(|n| n.id.clone()).collect();
+        let edges: Vec<(String, String)> = r
+            .edges
+            .iter()
+            .map(|e| (e.source.clone(), e.target.clone()))
+            .collect();
+        hop2_digest(id, &ids, &edges)
+    });
+    let hop2_full: Ask = Box::new(|id| {
         let r = kg.neighbors(id, &request).unwrap();
         let ids: Vec<String> = r.nodes.iter().map(|n| n.id.clone()).collect();
         let edges: Vec<(String, String)> = r
@@ -101,12 +113,19 @@ fn main() {
             .collect();
         hop2_digest(id, &ids, &edges)
     });
-    let asks: [(&str, &Ask); 3] = [("search", &search), ("trace", &trace), ("hop2", &hop2)];
+    let asks: [(&str, &Ask); 4] = [
+        ("search", &search),
+        ("trace", &trace),
+        ("hop2", &hop2),
+        ("hop2_full", &hop2_full),
+    ];
 
     let mut classes = Map::new();
     let mut answers = Map::new();
     for (class, ask) in asks {
-        let Some(qs) = questions.get(class).and_then(Value::as_array) else {
+        // (the whole-node 2-hop asks the 2-hop questions)
+        let asked = if class == "hop2_full" { "hop2" } else { class };
+        let Some(qs) = questions.get(asked).and_then(Value::as_array) else {
             continue;
         };
         let qs: Vec<&str> = qs.iter().filter_map(Value::as_str).collect();

@@ -42,6 +42,14 @@ def trace(entity):
 
 
 def hop2(center):
+    # the shape (node ids, edge identities): what the peers answer
+    r = get(f"/api/nodes/{q(center, safe='')}/neighbors?depth=2&limit=500&fields=ids")
+    return common.hop2_digest(center, [n["id"] for n in r["nodes"]],
+                              [(e["source"], e["target"]) for e in r["edges"]])
+
+
+def hop2_full(center):
+    # whole nodes and every edge's evidence sentence: what the page shows
     r = get(f"/api/nodes/{q(center, safe='')}/neighbors?depth=2&limit=500")
     return common.hop2_digest(center, [n["id"] for n in r["nodes"]],
                               [(e["source"], e["target"]) for e in r["edges"]])
@@ -53,7 +61,9 @@ def health(_):
 
 questions = dict(questions)
 questions["health"] = ["/health"] * max(len(v) for v in questions.values())
+questions["hop2_full"] = questions["hop2"]
 result = common.time_engine("plangraph (HTTP)", questions,
-                            {"search": search, "trace": trace, "hop2": hop2, "health": health},
+                            {"search": search, "trace": trace, "hop2": hop2, "hop2_full": hop2_full,
+                             "health": health},
                             rounds, repeat)
 common.write(out, result)

@@ -23,7 +23,8 @@ questions = load(sys.argv[1])
 http, facade, peers = load(sys.argv[2]), load(sys.argv[3]), [load(p) for p in sys.argv[4:]]
 engines = [http, facade] + peers
 LABEL = {"search": "goal search, top 10 + exact total", "trace": "trace of the 10 most depended-on platforms, first 20 + total",
-         "hop2": "2-hop neighbourhood of a goal (≤ 500 nodes)", "health": "`GET /health` (the floor)"}
+         "hop2": "2-hop neighbourhood of a goal (≤ 500 nodes), ids",
+         "hop2_full": "the same 2-hop with whole nodes and evidence (plangraph only)", "health": "`GET /health` (the floor)"}
 
 
 def fig(e, cls):
@@ -67,7 +68,7 @@ def agree(e, cls):
 print("| question | " + " | ".join(e["engine"] + (f" {e['version']}" if e.get("version") else "") for e in engines) + " |")
 print("|---|" + "---|" * len(engines))
 floor = fig(http, "health")
-for cls in ("search", "trace", "hop2", "health"):
+for cls in ("search", "trace", "hop2", "hop2_full", "health"):
     cells = []
     base = fig(http, cls)
     for e in engines:
