@@ -90,8 +90,12 @@ fn rank_after_writes_knows_the_classes_the_writes_brought() {
     let kg = std::sync::Arc::new(KnowledgeGraph::temporary().unwrap());
     kg.ingest_bytes("classes-2023.txt", DOC.as_bytes()).unwrap();
     let first = kg.rank_with(None, 100, true).unwrap();
-    assert!(first.entities.iter().any(|e| e.name == "重点实验室" && e.class));
-    kg.ingest_bytes("classes-2024.txt", LATER.as_bytes()).unwrap();
+    assert!(first
+        .entities
+        .iter()
+        .any(|e| e.name == "重点实验室" && e.class));
+    kg.ingest_bytes("classes-2024.txt", LATER.as_bytes())
+        .unwrap();
     // as a server does after a write: the ranking is recomputed on another thread, and a
     // query meanwhile gets the same answer
     kg.rewarm();
@@ -108,14 +112,20 @@ fn rank_after_writes_knows_the_classes_the_writes_brought() {
     };
     let after = rank(&kg, true);
     assert!(
-        after.iter().any(|(n, class, _)| n.ends_with("技术创新中心") && *class),
+        after
+            .iter()
+            .any(|(n, class, _)| n.ends_with("技术创新中心") && *class),
         "{after:?}"
     );
     assert!(rank(&kg, false).iter().all(|(_, class, _)| !class));
 
     let fresh = KnowledgeGraph::temporary().unwrap();
-    fresh.ingest_bytes("classes-2023.txt", DOC.as_bytes()).unwrap();
-    fresh.ingest_bytes("classes-2024.txt", LATER.as_bytes()).unwrap();
+    fresh
+        .ingest_bytes("classes-2023.txt", DOC.as_bytes())
+        .unwrap();
+    fresh
+        .ingest_bytes("classes-2024.txt", LATER.as_bytes())
+        .unwrap();
     assert_eq!(after, rank(&fresh, true));
     assert_eq!(rank(&kg, false), rank(&fresh, false));
 }
