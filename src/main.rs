@@ -2,9 +2,6 @@
 
 use plangraph::cli::run;
 
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
     let cli = plangraph::cli::parse_args();
     let code = match run(cli) {
