@@ -31,6 +31,17 @@ fn env_or(key: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
+/// [`hop2_digest`] of a neighbourhood's node ids and edge ends.
+fn hop2_of<'a>(
+    center: &str,
+    ids: impl Iterator<Item = &'a String>,
+    ends: impl Iterator<Item = (&'a String, &'a String)>,
+) -> Value {
+    let ids: Vec<String> = ids.cloned().collect();
+    let edges: Vec<(String, String)> = ends.map(|(s, t)| (s.clone(), t.clone())).collect();
+    hop2_digest(center, &ids, &edges)
+}
+
 /// The same digest as `hop2_digest` in benches/peers/common.py.
 fn hop2_digest(center: &str, ids: &[String], edges: &[(String, String)]) -> Value {
     let set: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
@@ -95,23 +106,13 @@ fn main() {
     // evidence, what the page shows.
     let hop2: Ask = Box::new(|id| {
         let r = kg.neighbor_shape(id, &request).unwrap();
-        let ids: Vec<String> = r.nodes.iter().map(|n| n.id.clone()).collect();
-        let edges: Vec<(String, String)> = r
-            .edges
-            .iter()
-            .map(|e| (e.source.clone(), e.target.clone()))
-            .collect();
-        hop2_digest(id, &ids, &edges)
+        let ends = r.edges.iter().map(|e| (&e.source, &e.target));
+        hop2_of(id, r.nodes.iter().map(|n| &n.id), ends)
     });
     let hop2_full: Ask = Box::new(|id| {
         let r = kg.neighbors(id, &request).unwrap();
-        let ids: Vec<String> = r.nodes.iter().map(|n| n.id.clone()).collect();
-        let edges: Vec<(String, String)> = r
-            .edges
-            .iter()
-            .map(|e| (e.source.clone(), e.target.clone()))
-            .collect();
-        hop2_digest(id, &ids, &edges)
+        let ends = r.edges.iter().map(|e| (&e.source, &e.target));
+        hop2_of(id, r.nodes.iter().map(|n| &n.id), ends)
     });
     let asks: [(&str, &Ask); 4] = [
         ("search", &search),

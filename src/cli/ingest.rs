@@ -16,10 +16,7 @@ pub(super) fn ingest_local(kg: &KnowledgeGraph, paths: &[PathBuf]) -> Result<Ing
 
 /// Ingest through whatever holds the folder: the store, or the server that owns it.
 pub(super) fn ingest_with_progress(g: &Graph, paths: &[PathBuf]) -> Result<IngestReport> {
-    match g {
-        Graph::Local(kg) => ingest_local(kg, paths),
-        Graph::Remote(_) => with_progress(|progress| g.ingest_paths(paths, progress)),
-    }
+    with_progress(|progress| g.ingest_paths(paths, progress))
 }
 
 /// Run an ingest with a progress bar on a terminal (hidden otherwise).

@@ -83,22 +83,31 @@ fn print_edges(edges: &[crate::model::Edge], names: &std::collections::HashMap<&
     outln!("{t}");
 }
 
-pub(super) fn print_subgraph(sub: &Subgraph) {
+/// The line above a neighbourhood: how many nodes and edges, around what.
+fn print_hops_head(nodes: usize, edges: usize, depth: usize, center: &str, truncated: bool) {
     outln!(
-        "{} nodes and {} edges within {} hop{} of {}{}",
-        sub.nodes.len(),
-        sub.edges.len(),
-        sub.depth,
-        if sub.depth == 1 { "" } else { "s" },
-        sub.nodes
-            .first()
-            .map(label_of)
-            .unwrap_or_else(|| sub.center.clone()),
-        if sub.truncated {
+        "{nodes} nodes and {edges} edges within {depth} hop{} of {center}{}",
+        if depth == 1 { "" } else { "s" },
+        if truncated {
             " (cut short by --limit)"
         } else {
             ""
         }
+    );
+}
+
+pub(super) fn print_subgraph(sub: &Subgraph) {
+    let center = sub
+        .nodes
+        .first()
+        .map(label_of)
+        .unwrap_or_else(|| sub.center.clone());
+    print_hops_head(
+        sub.nodes.len(),
+        sub.edges.len(),
+        sub.depth,
+        &center,
+        sub.truncated,
     );
     let mut t = table(&["kind", "name", "id"]);
     for n in &sub.nodes {
@@ -111,18 +120,12 @@ pub(super) fn print_subgraph(sub: &Subgraph) {
 }
 
 pub(super) fn print_shape(shape: &SubgraphShape) {
-    outln!(
-        "{} nodes and {} edges within {} hop{} of {}{}",
+    print_hops_head(
         shape.nodes.len(),
         shape.edges.len(),
         shape.depth,
-        if shape.depth == 1 { "" } else { "s" },
-        shape.center,
-        if shape.truncated {
-            " (cut short by --limit)"
-        } else {
-            ""
-        }
+        &shape.center,
+        shape.truncated,
     );
     let mut t = table(&["hops", "kind", "id"]);
     for n in &shape.nodes {

@@ -237,19 +237,10 @@ impl Graph {
     pub(super) fn neighbors(&self, name_or_id: &str, r: &NeighborsRequest) -> Result<Subgraph> {
         match self {
             Graph::Local(kg) => kg.neighbors(name_or_id, r),
-            Graph::Remote(c) => {
-                let mut q = vec![
-                    ("depth", r.depth.to_string()),
-                    ("limit", r.limit.to_string()),
-                ];
-                if !r.labels.is_empty() {
-                    q.push(("label", join(&r.labels)));
-                }
-                if !r.kinds.is_empty() {
-                    q.push(("kind", join(&r.kinds)));
-                }
-                c.get(&format!("/api/nodes/{}/neighbors", segment(name_or_id)), &q)
-            }
+            Graph::Remote(c) => c.get(
+                &format!("/api/nodes/{}/neighbors", segment(name_or_id)),
+                &neighbors_query(r),
+            ),
         }
     }
 
@@ -261,17 +252,8 @@ impl Graph {
         match self {
             Graph::Local(kg) => kg.neighbor_shape(name_or_id, r),
             Graph::Remote(c) => {
-                let mut q = vec![
-                    ("depth", r.depth.to_string()),
-                    ("limit", r.limit.to_string()),
-                    ("fields", "ids".to_string()),
-                ];
-                if !r.labels.is_empty() {
-                    q.push(("label", join(&r.labels)));
-                }
-                if !r.kinds.is_empty() {
-                    q.push(("kind", join(&r.kinds)));
-                }
+                let mut q = neighbors_query(r);
+                q.push(("fields", "ids".to_string()));
                 c.get(&format!("/api/nodes/{}/neighbors", segment(name_or_id)), &q)
             }
         }
@@ -371,7 +353,7 @@ impl Graph {
         progress: &mut dyn FnMut(Progress),
     ) -> Result<IngestReport> {
         match self {
-            Graph::Local(kg) => kg.ingest_paths(paths, progress),
+            Graph::Local(kg) => kg.ingest_keeping_view(paths, progress),
             Graph::Remote(c) => {
                 let mut report = IngestReport::default();
                 let files = crate::pipeline::files_to_ingest(paths, &mut report);
@@ -385,6 +367,21 @@ impl Graph {
             }
         }
     }
+}
+
+/// The query of `GET /api/nodes/{id}/neighbors` for a request.
+fn neighbors_query(r: &NeighborsRequest) -> Vec<(&'static str, String)> {
+    let mut q = vec![
+        ("depth", r.depth.to_string()),
+        ("limit", r.limit.to_string()),
+    ];
+    if !r.labels.is_empty() {
+        q.push(("label", join(&r.labels)));
+    }
+    if !r.kinds.is_empty() {
+        q.push(("kind", join(&r.kinds)));
+    }
+    q
 }
 
 impl Remote {

@@ -7,7 +7,7 @@ use crate::graph::{
 };
 use crate::index::TextIndex;
 use crate::limits;
-use crate::model::{EdgeLabel, NodeKind};
+use crate::model::{EdgeLabel, Node, NodeKind};
 use crate::store::{GraphStore, Stats};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -167,15 +167,16 @@ impl KnowledgeGraph {
     /// # Ok::<(), plangraph::Error>(())
     /// ```
     pub fn neighbors(&self, name_or_id: &str, request: &NeighborsRequest) -> Result<Subgraph> {
+        let center = self.neighbors_center(name_or_id, request)?;
+        let filter = hop_filter(request);
+        self.with_graph(|v| v.neighbors(&self.store, center, request.depth, &filter))
+    }
+
+    /// The node a neighbourhood is asked around, once the request's depth and limit pass.
+    fn neighbors_center(&self, name_or_id: &str, request: &NeighborsRequest) -> Result<Node> {
         limits::NEIGHBORS_DEPTH.check(Some(request.depth))?;
         limits::NEIGHBORS_LIMIT.check(Some(request.limit))?;
-        let center = self.resolve(name_or_id)?;
-        let filter = HopFilter {
-            labels: &request.labels,
-            kinds: &request.kinds,
-            limit: request.limit,
-        };
-        self.with_graph(|v| v.neighbors(&self.store, center, request.depth, &filter))
+        self.resolve(name_or_id)
     }
 
     /// [`KnowledgeGraph::neighbors`] as ids only: the same nodes and edges in the same
@@ -186,14 +187,8 @@ impl KnowledgeGraph {
         name_or_id: &str,
         request: &NeighborsRequest,
     ) -> Result<SubgraphShape> {
-        limits::NEIGHBORS_DEPTH.check(Some(request.depth))?;
-        limits::NEIGHBORS_LIMIT.check(Some(request.limit))?;
-        let center = self.resolve(name_or_id)?;
-        let filter = HopFilter {
-            labels: &request.labels,
-            kinds: &request.kinds,
-            limit: request.limit,
-        };
+        let center = self.neighbors_center(name_or_id, request)?;
+        let filter = hop_filter(request);
         self.with_graph(|v| {
             let mut shape = v.neighbor_shape(&center.id, request.depth, &filter);
             if shape.nodes.is_empty() {
@@ -352,6 +347,15 @@ impl KnowledgeGraph {
 /// Brings the view (held under [`KnowledgeGraph::write_graph`] across the store write) along
 /// with one write (reading the sort keys of the document's goals from `store`); a view that
 /// missed a write, or could not read them, is dropped, to be built again on the next query.
+/// The walk's filter of a neighbourhood request.
+fn hop_filter(request: &NeighborsRequest) -> HopFilter<'_> {
+    HopFilter {
+        labels: &request.labels,
+        kinds: &request.kinds,
+        limit: request.limit,
+    }
+}
+
 pub(super) fn follow_write(
     graph: &mut Option<GraphView>,
     store: &GraphStore,
