@@ -132,3 +132,21 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// Open a store's sled database directly (to damage or inspect it). sled lets go of its
+/// file lock a moment after the last handle is dropped, so a lock still held is retried
+/// for up to two seconds, as `GraphStore::open` does.
+pub fn open_sled(path: impl AsRef<std::path::Path>) -> sled::Db {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    loop {
+        match sled::open(path.as_ref()) {
+            Ok(db) => return db,
+            Err(sled::Error::Io(e))
+                if e.to_string().contains("lock") && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20))
+            }
+            Err(e) => panic!("opening {}: {e}", path.as_ref().display()),
+        }
+    }
+}

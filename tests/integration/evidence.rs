@@ -83,13 +83,7 @@ fn check(data: &Path, files: &[PathBuf]) -> usize {
 /// (values in `edges_out` with an evidence, of which kept as offsets, sentences of
 /// `sentences` found in the values).
 fn stored_values(data: &Path, sentences: &[String]) -> (usize, usize, usize) {
-    let db = (0..200)
-        .find_map(|_| {
-            sled::open(data.join("graph"))
-                .map_err(|_| std::thread::sleep(std::time::Duration::from_millis(20)))
-                .ok()
-        })
-        .expect("the store opens once the graph is dropped");
+    let db = crate::common::open_sled(data.join("graph"));
     let out = db.open_tree("edges_out:v2").unwrap();
     let (mut n, mut offsets, mut text) = (0, 0, 0);
     for r in out.iter() {

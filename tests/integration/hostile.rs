@@ -376,7 +376,7 @@ fn a_data_folder_of_a_newer_format_version_is_refused_untouched() {
         .status
         .success());
     {
-        let db = sled::open(data.join("graph")).unwrap();
+        let db = crate::common::open_sled(data.join("graph"));
         let meta = db.open_tree("meta").unwrap();
         meta.insert("format_version", &99u64.to_be_bytes()).unwrap();
         db.flush().unwrap();
@@ -389,7 +389,7 @@ fn a_data_folder_of_a_newer_format_version_is_refused_untouched() {
         "{err}"
     );
     // Nothing was rewritten: the version is still 99 and the documents are there.
-    let db = sled::open(data.join("graph")).unwrap();
+    let db = crate::common::open_sled(data.join("graph"));
     let meta = db.open_tree("meta").unwrap();
     assert_eq!(
         &*meta.get("format_version").unwrap().unwrap(),

@@ -186,7 +186,7 @@ fn a_store_of_the_previous_format_version_is_refused_with_the_upgrade_path() {
     let dir = tempfile::tempdir().unwrap();
     {
         // a version-1 store: its edge values held the whole sentence
-        let db = sled::open(dir.path()).unwrap();
+        let db = crate::common::open_sled(dir.path());
         db.open_tree("meta")
             .unwrap()
             .insert("format_version", &1u64.to_be_bytes())
@@ -215,7 +215,7 @@ fn a_store_of_the_previous_format_version_is_refused_with_the_upgrade_path() {
         "{msg}"
     );
     // nothing was rewritten
-    let db = sled::open(dir.path()).unwrap();
+    let db = crate::common::open_sled(dir.path());
     let v = db.open_tree("meta").unwrap().get("format_version").unwrap();
     assert_eq!(v.as_deref(), Some(&1u64.to_be_bytes()[..]));
 }
@@ -224,7 +224,7 @@ fn a_store_of_the_previous_format_version_is_refused_with_the_upgrade_path() {
 fn a_store_of_another_format_version_is_refused_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let db = sled::open(dir.path()).unwrap();
+        let db = crate::common::open_sled(dir.path());
         db.open_tree("meta")
             .unwrap()
             .insert("format_version", &99u64.to_be_bytes())
@@ -358,7 +358,7 @@ fn verify_reports_a_damaged_store() {
         store.flush().unwrap();
     }
     {
-        let db = sled::open(dir.path()).unwrap();
+        let db = crate::common::open_sled(dir.path());
         let id = entity_id(NodeKind::Institution, "甲实验室");
         db.open_tree("nodes:v1")
             .unwrap()
